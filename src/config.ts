@@ -1,0 +1,208 @@
+// Environment → typed, frozen configuration. The only module that reads process.env.
+import { cleanEnv, makeValidator, type ReporterOptions, str } from 'envalid';
+
+const integer = (min: number, max: number) =>
+  makeValidator<number>((input) => {
+    const value = Number(input);
+    if (!/^-?\d+$/.test(input.trim()) || !Number.isSafeInteger(value)) {
+      throw new Error(`must be a whole number, got "${input}"`);
+    }
+    if (value < min || value > max) throw new Error(`must be between ${min} and ${max}`);
+    return value;
+  });
+
+const flag = makeValidator<boolean>((input) => {
+  if (/^(1|true|yes|on)$/i.test(input)) return true;
+  if (/^(0|false|no|off)$/i.test(input)) return false;
+  throw new Error(`must be true or false, got "${input}"`);
+});
+
+const databaseUrl = makeValidator<string>((input) => {
+  if (/^sqlite:/.test(input) || /^postgres(ql)?:\/\//.test(input)) return input;
+  throw new Error('must start with sqlite: or postgres://');
+});
+
+const redisUrl = makeValidator<string>((input) => {
+  if (/^rediss?:\/\//.test(input)) return input;
+  throw new Error('must start with redis:// or rediss://');
+});
+
+const KIB = 1024;
+
+/** Every setting: its environment name, default and help text, in one table. */
+const SETTINGS = {
+  PORT: integer(0, 65535)({ default: 8081, desc: 'TCP port to listen on (0: any free port)' }),
+  HOST: str({ default: '127.0.0.1', desc: 'Address to listen on' }),
+  DATABASE_URL: databaseUrl({
+    default: 'sqlite:./data/chat.db',
+    desc: 'sqlite:PATH, sqlite::memory: or postgres://user@host/db',
+  }),
+  DATABASE_POOL_SIZE: integer(1, 1000)({ default: 10, desc: 'PostgreSQL connections per node' }),
+  REDIS_URL: redisUrl({
+    default: undefined,
+    desc: 'redis://host:port to share rooms between nodes (unset: one node)',
+  }),
+  LOG_LEVEL: str({
+    default: 'info',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    desc: 'Log level of the JSON logs on stdout',
+  }),
+  TRUST_PROXY: flag({
+    default: false,
+    desc: 'Take the client address from X-Forwarded-For (behind a proxy)',
+  }),
+  BODY_LIMIT_BYTES: integer(
+    1,
+    16 * KIB * KIB,
+  )({
+    default: 64 * KIB,
+    desc: 'Largest HTTP request body',
+  }),
+  SESSION_IDLE_SECONDS: integer(
+    60,
+    10 * 365 * 24 * 3600,
+  )({
+    default: 30 * 24 * 3600,
+    desc: 'A session unused this long expires',
+  }),
+  AUTH_RATE_LIMIT_PER_MINUTE: integer(
+    1,
+    1_000_000,
+  )({
+    default: 30,
+    desc: 'Register and login requests per client address and minute',
+  }),
+  PASSWORD_HASH_MEMORY_KIB: integer(
+    1024,
+    1024 * KIB,
+  )({
+    default: 19 * KIB,
+    desc: 'argon2id memory cost',
+  }),
+  PASSWORD_HASH_ITERATIONS: integer(1, 20)({ default: 2, desc: 'argon2id time cost' }),
+  MESSAGE_MAX_CHARS: integer(
+    1,
+    1_000_000,
+  )({
+    default: 4096,
+    desc: 'Longest message text, in characters',
+  }),
+  WS_MAX_FRAME_BYTES: integer(
+    128,
+    16 * KIB * KIB,
+  )({
+    default: 64 * KIB,
+    desc: 'Hard cap of a WebSocket frame; larger closes with 1009',
+  }),
+  WS_MESSAGES_PER_SECOND: integer(
+    1,
+    1_000_000,
+  )({
+    default: 20,
+    desc: 'Messages one connection may send per second',
+  }),
+  WS_MAX_BUFFERED_BYTES: integer(
+    KIB,
+    1024 * KIB * KIB,
+  )({
+    default: KIB * KIB,
+    desc: 'Unsent bytes a slow client may hold before it is closed with 1013',
+  }),
+  WS_PING_INTERVAL_SECONDS: integer(
+    1,
+    3600,
+  )({
+    default: 30,
+    desc: 'Ping idle connections this often; one missed pong drops them',
+  }),
+  ALLOWED_ORIGINS: str({
+    default: undefined,
+    desc: 'Comma-separated browser origins allowed to open WebSockets (unset: any)',
+  }),
+  SHUTDOWN_TIMEOUT_SECONDS: integer(
+    1,
+    600,
+  )({
+    default: 10,
+    desc: 'Longest graceful shutdown before the process exits anyway',
+  }),
+};
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databaseUrl: string;
+  readonly databasePoolSize: number;
+  readonly redisUrl: string | undefined;
+  readonly logLevel: string;
+  readonly trustProxy: boolean;
+  readonly bodyLimitBytes: number;
+  readonly sessionIdleSeconds: number;
+  readonly authRateLimitPerMinute: number;
+  readonly passwordHash: { readonly memoryKib: number; readonly iterations: number };
+  readonly messageMaxChars: number;
+  readonly wsMaxFrameBytes: number;
+  readonly wsMessagesPerSecond: number;
+  readonly wsMaxBufferedBytes: number;
+  readonly wsPingIntervalMs: number;
+  readonly allowedOrigins: readonly string[] | undefined;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Every invalid variable at once, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const reporter = ({ errors }: ReporterOptions<typeof SETTINGS>) => {
+    const problems = Object.entries(errors).map(([name, error]) => `${name} ${error?.message}`);
+    if (problems.length > 0) throw new ConfigError(problems);
+  };
+  const e = cleanEnv(env, SETTINGS, { reporter });
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    sessionIdleSeconds: e.SESSION_IDLE_SECONDS,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    passwordHash: Object.freeze({
+      memoryKib: e.PASSWORD_HASH_MEMORY_KIB,
+      iterations: e.PASSWORD_HASH_ITERATIONS,
+    }),
+    messageMaxChars: e.MESSAGE_MAX_CHARS,
+    wsMaxFrameBytes: e.WS_MAX_FRAME_BYTES,
+    wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
+    wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    wsPingIntervalMs: e.WS_PING_INTERVAL_SECONDS * 1000,
+    allowedOrigins: e.ALLOWED_ORIGINS?.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  });
+}
+
+/** The text of `--help`, made from the same table that parses the environment. */
+export function helpText(): string {
+  const rows = Object.entries(SETTINGS).map(([name, spec]) => {
+    const fallback = spec.default === undefined ? '(unset)' : String(spec.default);
+    return `  ${name.padEnd(28)} ${spec.desc ?? ''}\n  ${''.padEnd(28)} default: ${fallback}`;
+  });
+  return [
+    'e-chat-server: a chat server (HTTP API and WebSocket rooms)',
+    '',
+    'Usage: npm start  |  e-chat-server [--help]',
+    '',
+    'Configuration comes from environment variables:',
+    ...rows,
+    '',
+  ].join('\n');
+}

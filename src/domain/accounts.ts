@@ -1,0 +1,84 @@
+// Accounts and sessions: register, log in and out, and who a session id belongs to.
+import { AppError } from '../errors.js';
+import type { Store } from '../store/store.js';
+import { loginKey, normaliseLogin, validatePassword } from './login.js';
+import type { PasswordHasher } from './password.js';
+import { isWellFormedToken, newSessionToken, sessionKey } from './session-token.js';
+import type { Clock, User } from './types.js';
+
+export interface Session {
+  readonly user: User;
+  /** The hash of the session id: how the server names a session internally. */
+  readonly key: string;
+}
+
+export interface SessionStart {
+  readonly sessionId: string;
+  readonly user: User;
+}
+
+export interface AccountsOptions {
+  readonly sessionIdleSeconds: number;
+  readonly clock: Clock;
+}
+
+export class Accounts {
+  /** A session's last-seen time is written at most this often, not on every request. */
+  private readonly touchEverySeconds: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly passwords: PasswordHasher,
+    private readonly options: AccountsOptions,
+  ) {
+    this.touchEverySeconds = Math.min(60, Math.floor(options.sessionIdleSeconds / 10));
+  }
+
+  async register(rawLogin: string, password: string): Promise<SessionStart> {
+    const login = normaliseLogin(rawLogin);
+    validatePassword(password);
+    const hashed = await this.passwords.hash(password);
+    const user = await this.store.createUser(login, loginKey(login), hashed, this.options.clock());
+    if (!user) throw new AppError('user_already_exists');
+    return this.startSession(user);
+  }
+
+  async login(rawLogin: string, password: string): Promise<SessionStart> {
+    const login = normaliseLogin(rawLogin);
+    const credentials = await this.store.findCredentials(loginKey(login));
+    if (!credentials) throw new AppError('user_not_found');
+    if (!(await this.passwords.verify(credentials.passwordHash, password))) {
+      throw new AppError('wrong_credentials');
+    }
+    return this.startSession(credentials.user);
+  }
+
+  /** Ends this session only; returns its key so its open sockets can be closed. */
+  async logout(session: Session): Promise<void> {
+    await this.store.deleteSession(session.key);
+  }
+
+  /** The session behind a session id, or `unauthorized`. */
+  async authenticate(sessionId: string | undefined): Promise<Session> {
+    if (sessionId === undefined || !isWellFormedToken(sessionId)) {
+      throw new AppError('unauthorized');
+    }
+    const key = sessionKey(sessionId);
+    const now = this.options.clock();
+    const record = await this.store.findSession(key, now - this.options.sessionIdleSeconds);
+    if (!record) throw new AppError('unauthorized');
+    if (now - record.lastSeenAt >= this.touchEverySeconds) await this.store.touchSession(key, now);
+    return { user: record.user, key };
+  }
+
+  /** Deletes expired sessions; run from time to time. */
+  expireIdleSessions(): Promise<number> {
+    return this.store.deleteIdleSessions(this.options.clock() - this.options.sessionIdleSeconds);
+  }
+
+  private async startSession(user: User): Promise<SessionStart> {
+    const sessionId = newSessionToken();
+    await this.store.createSession(sessionKey(sessionId), user.id, this.options.clock());
+    return { sessionId, user };
+  }
+}

@@ -1,0 +1,50 @@
+// What a login may be, and the folded key that makes logins unique regardless of case.
+import { AppError } from '../errors.js';
+
+export const LOGIN_MAX_CHARS = 64;
+export const PASSWORD_MIN_CHARS = 8;
+export const PASSWORD_MAX_CHARS = 1024;
+
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** The login as stored: NFC, validated. Throws `invalid_json` naming the rule that failed. */
+export function normaliseLogin(raw: string): string {
+  if (!raw.isWellFormed()) throw new AppError('invalid_json', 'login is not valid Unicode');
+  const login = raw.normalize('NFC');
+  const length = codePoints(login);
+  if (length < 1 || length > LOGIN_MAX_CHARS) {
+    throw new AppError('invalid_json', `login must be 1 to ${LOGIN_MAX_CHARS} characters`);
+  }
+  if (CONTROL_CHARACTER.test(login)) {
+    throw new AppError('invalid_json', 'login must not contain control characters');
+  }
+  if (login.trim() !== login) {
+    throw new AppError('invalid_json', 'login must not start or end with spaces');
+  }
+  return login;
+}
+
+export function validatePassword(password: string): void {
+  const length = codePoints(password);
+  if (length < PASSWORD_MIN_CHARS || length > PASSWORD_MAX_CHARS) {
+    throw new AppError(
+      'invalid_json',
+      `password must be ${PASSWORD_MIN_CHARS} to ${PASSWORD_MAX_CHARS} characters`,
+    );
+  }
+}
+
+/**
+ * The case-insensitive identity of a login: NFC, then full case folding (upper then lower
+ * case maps ß to ss and ς to σ, as Unicode case folding does), then NFC again.
+ * `Вася` and `вАСЯ` share one key; a unique index on it makes them one user.
+ */
+export function loginKey(text: string): string {
+  return text.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+}

@@ -1,0 +1,54 @@
+// The catalogue of every error a client can see: a stable code and its HTTP status, in one place.
+
+export const ERRORS = {
+  invalid_json: 422,
+  invalid_message: 422,
+  message_too_long: 422,
+  user_already_exists: 422,
+  user_not_found: 422,
+  wrong_credentials: 422,
+  room_not_found: 422,
+  unauthorized: 401,
+  forbidden_origin: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  payload_too_large: 413,
+  upgrade_required: 426,
+  too_many_requests: 429,
+  internal_error: 500,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error meant for the client: its `code` is part of the API, its message is a hint. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message?: string) {
+    super(message ?? code);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code];
+  }
+
+  toJSON(): ErrorBody {
+    return errorBody(this.code, this.message === this.code ? undefined : this.message);
+  }
+}
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message?: string };
+}
+
+export function errorBody(code: ErrorCode, message?: string): ErrorBody {
+  return message === undefined ? { error: { code } } : { error: { code, message } };
+}
+
+/** A store or bus that cannot be reached: the request may succeed later. */
+export class UnavailableError extends AppError {
+  constructor(message = 'storage is unavailable') {
+    super('unavailable', message);
+  }
+}

@@ -1,0 +1,59 @@
+// The Fastify instance: parsing, validation, errors, metrics, rate limits and every route.
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { useSessions } from './auth.js';
+import { useJsonBodies } from './body.js';
+import { useErrorHandler } from './error-handler.js';
+import { loggerOptions } from './logging.js';
+import { answerOtherMethods, recordRoutes } from './method-not-allowed.js';
+import { accountRoutes } from './routes/accounts.js';
+import { healthRoutes } from './routes/health.js';
+import { roomRoutes } from './routes/rooms.js';
+import { userRoutes } from './routes/users.js';
+import type { HttpServices } from './services.js';
+import { useSchemaValidation } from './validation.js';
+
+type HttpConfig = Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'trustProxy'>;
+
+function useRequestMetrics(app: FastifyInstance, services: HttpServices): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = {
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: String(reply.statusCode),
+    };
+    services.metrics.httpRequests.inc(labels);
+    services.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+}
+
+export async function buildHttpServer(
+  config: HttpConfig,
+  services: HttpServices,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+  });
+  useJsonBodies(app);
+  useSchemaValidation(app);
+  useErrorHandler(app);
+  useSessions(app);
+  useRequestMetrics(app, services);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => new AppError('too_many_requests'),
+  });
+
+  const routes = recordRoutes(app);
+  accountRoutes(app, services);
+  userRoutes(app, services);
+  roomRoutes(app, services);
+  healthRoutes(app, services);
+  answerOtherMethods(app, routes);
+  return app;
+}

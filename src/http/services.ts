@@ -1,0 +1,19 @@
+// What the HTTP routes are given: the domain services and a few hooks into the rest of the app.
+import type { Accounts } from '../domain/accounts.js';
+import type { Messages } from '../domain/messages.js';
+import type { Rooms } from '../domain/rooms.js';
+import type { Users } from '../domain/users.js';
+import type { Metrics } from '../metrics.js';
+
+export interface HttpServices {
+  readonly accounts: Accounts;
+  readonly users: Users;
+  readonly rooms: Rooms;
+  readonly messages: Messages;
+  readonly metrics: Metrics;
+  /** Closes every socket of a logged-out session, on every node. */
+  readonly onLogout: (sessionKey: string) => void;
+  /** Throws when storage or the bus cannot be reached. */
+  readonly checkReady: () => Promise<void>;
+  readonly authRateLimitPerMinute: number;
+}

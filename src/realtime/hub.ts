@@ -1,0 +1,161 @@
+// Rooms → open connections on this node: joins, leaves, ordered fan-out, and closing by session.
+import type { Bus, RoomEvent } from '../bus/bus.js';
+import { toMessageJson } from '../domain/messages.js';
+import type { Metrics } from '../metrics.js';
+import type { Store, StoredMessage } from '../store/store.js';
+import type { Connection } from './connection.js';
+import { RoomSequencer } from './room-sequencer.js';
+
+const GAP_FILL_PAGE = 200;
+
+interface RoomChannel {
+  readonly connections: Set<Connection>;
+  /** Set once the bus subscription is live and the room's last id is known. */
+  sequencer: RoomSequencer | undefined;
+  /** Events that arrived while the sequencer was being set up. */
+  early: RoomEvent[];
+  readonly ready: Promise<void>;
+}
+
+export interface HubDeps {
+  readonly bus: Bus;
+  readonly store: Store;
+  readonly metrics: Metrics;
+  readonly gapWaitMs: number;
+}
+
+/** The event of a message read back from the store (no sender to acknowledge). */
+export function storedEvent(message: StoredMessage): RoomEvent {
+  return {
+    roomId: message.roomId,
+    id: message.id,
+    previousId: message.previousId,
+    wire: JSON.stringify(toMessageJson(message)),
+    storedAt: Date.now(),
+  };
+}
+
+export class Hub {
+  private readonly rooms = new Map<number, RoomChannel>();
+  private readonly sessions = new Map<string, Set<Connection>>();
+  /** Per room, the last subscribe or unsubscribe, so they reach the bus in order. */
+  private readonly subscriptions = new Map<number, Promise<void>>();
+
+  constructor(private readonly deps: HubDeps) {}
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  get connectionCount(): number {
+    let count = 0;
+    for (const channel of this.rooms.values()) count += channel.connections.size;
+    return count;
+  }
+
+  /** Resolves once every later message of the room will reach the connection. */
+  async join(connection: Connection): Promise<void> {
+    const channel = this.rooms.get(connection.roomId) ?? this.openChannel(connection.roomId);
+    channel.connections.add(connection);
+    const siblings = this.sessions.get(connection.session.key) ?? new Set();
+    siblings.add(connection);
+    this.sessions.set(connection.session.key, siblings);
+    this.deps.metrics.openSockets.inc();
+    await channel.ready;
+  }
+
+  leave(connection: Connection): void {
+    const channel = this.rooms.get(connection.roomId);
+    if (!channel?.connections.delete(connection)) return;
+    this.deps.metrics.openSockets.dec();
+    const siblings = this.sessions.get(connection.session.key);
+    siblings?.delete(connection);
+    if (siblings?.size === 0) this.sessions.delete(connection.session.key);
+    if (channel.connections.size === 0) this.closeChannel(connection.roomId, channel);
+  }
+
+  onRoomEvent(event: RoomEvent): void {
+    const channel = this.rooms.get(event.roomId);
+    if (!channel) return;
+    if (channel.sequencer) channel.sequencer.push(event);
+    else channel.early.push(event);
+  }
+
+  closeSession(sessionKey: string, code: number): void {
+    for (const connection of this.sessions.get(sessionKey) ?? []) connection.close(code);
+  }
+
+  closeAll(code: number): void {
+    for (const channel of this.rooms.values()) {
+      for (const connection of channel.connections) connection.close(code);
+    }
+  }
+
+  /** Pings every connection; one that did not answer the previous ping is dropped. */
+  heartbeat(): void {
+    for (const channel of this.rooms.values()) {
+      for (const connection of channel.connections) connection.heartbeat();
+    }
+  }
+
+  private openChannel(roomId: number): RoomChannel {
+    const channel: RoomChannel = {
+      connections: new Set(),
+      sequencer: undefined,
+      early: [],
+      ready: this.inOrder(roomId, async () => {
+        await this.deps.bus.subscribe(roomId);
+        const lastId = await this.deps.store.lastMessageId(roomId);
+        channel.sequencer = new RoomSequencer(lastId, {
+          fetchAfter: (afterId) => this.fetchAfter(roomId, afterId),
+          deliver: (event) => this.fanOut(channel, event),
+          gapWaitMs: this.deps.gapWaitMs,
+        });
+        for (const event of channel.early.splice(0)) channel.sequencer.push(event);
+      }),
+    };
+    this.rooms.set(roomId, channel);
+    return channel;
+  }
+
+  private closeChannel(roomId: number, channel: RoomChannel): void {
+    this.rooms.delete(roomId);
+    channel.sequencer?.close();
+    void channel.ready
+      .catch(() => undefined)
+      .then(() => this.inOrder(roomId, () => this.deps.bus.unsubscribe(roomId)))
+      .catch(() => undefined);
+  }
+
+  /** Runs subscription changes of one room one after another; forgets the room when idle. */
+  private inOrder(roomId: number, step: () => Promise<void>): Promise<void> {
+    const previous = this.subscriptions.get(roomId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(step);
+    this.subscriptions.set(roomId, next);
+    const forget = () => {
+      if (this.subscriptions.get(roomId) === next) this.subscriptions.delete(roomId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async fetchAfter(roomId: number, afterId: number): Promise<RoomEvent[]> {
+    const messages = await this.deps.store.history(roomId, {
+      after: afterId,
+      limit: GAP_FILL_PAGE,
+    });
+    return messages.map(storedEvent);
+  }
+
+  /** Serialised once by the storing node; the same bytes go to every receiving socket. */
+  private fanOut(channel: RoomChannel, event: RoomEvent): void {
+    const payload = Buffer.from(event.wire);
+    let delivered = 0;
+    for (const connection of channel.connections) {
+      if (connection.id === event.origin) connection.acknowledge(event);
+      else if (connection.deliver(event, payload)) delivered++;
+    }
+    this.deps.metrics.deliveries.inc(delivered);
+    this.deps.metrics.deliveryLatency.observe((Date.now() - event.storedAt) / 1000);
+  }
+}

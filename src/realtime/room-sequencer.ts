@@ -1,0 +1,75 @@
+// Puts one room's events back into id order, whichever node they come from, and fills gaps from the store.
+import type { RoomEvent } from '../bus/bus.js';
+
+export interface SequencerDeps {
+  /** Stored events of the room after `afterId`, oldest first (one page). */
+  fetchAfter(afterId: number): Promise<RoomEvent[]>;
+  /** Called once per event, in id order. */
+  deliver(event: RoomEvent): void;
+  /** How long an event waits for the one before it before the store is asked. */
+  readonly gapWaitMs: number;
+}
+
+export class RoomSequencer {
+  /** Early events, by the id of the message they wait for. */
+  private readonly waiting = new Map<number, RoomEvent>();
+  private gapTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private lastId: number,
+    private readonly deps: SequencerDeps,
+  ) {}
+
+  push(event: RoomEvent): void {
+    if (event.id <= this.lastId) return;
+    if (event.previousId <= this.lastId) {
+      this.emit(event);
+      this.releaseWaiting();
+    } else {
+      this.waiting.set(event.previousId, event);
+      this.gapTimer ??= setTimeout(() => void this.fillGap(), this.deps.gapWaitMs);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.gapTimer);
+    this.waiting.clear();
+  }
+
+  private emit(event: RoomEvent): void {
+    this.lastId = event.id;
+    this.deps.deliver(event);
+  }
+
+  private releaseWaiting(): void {
+    for (let next = this.waiting.get(this.lastId); next; next = this.waiting.get(this.lastId)) {
+      this.waiting.delete(next.previousId);
+      this.emit(next);
+    }
+    if (this.waiting.size === 0) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = undefined;
+    }
+  }
+
+  /** The message a waiting event needs never came over the bus: read it from the store. */
+  private async fillGap(): Promise<void> {
+    this.gapTimer = undefined;
+    try {
+      const waitingById = new Map([...this.waiting.values()].map((event) => [event.id, event]));
+      for (const stored of await this.deps.fetchAfter(this.lastId)) {
+        // A waiting event carries the sender's acknowledgement: prefer it to the stored copy.
+        if (stored.id > this.lastId) this.emit(waitingById.get(stored.id) ?? stored);
+      }
+    } catch {
+      // The store is unreachable: retry on the next timer; receivers can catch up with after=.
+    }
+    for (const [previousId, event] of this.waiting) {
+      if (event.id <= this.lastId) this.waiting.delete(previousId);
+    }
+    this.releaseWaiting();
+    if (this.waiting.size > 0) {
+      this.gapTimer ??= setTimeout(() => void this.fillGap(), this.deps.gapWaitMs);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// Turns an HTTP upgrade into a room connection: authenticate, authorise, then accept or refuse.
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyBaseLogger } from 'fastify';
+import { WebSocketServer } from 'ws';
+import type { Accounts } from '../domain/accounts.js';
+import type { Rooms } from '../domain/rooms.js';
+import { AppError } from '../errors.js';
+import { Connection, type ConnectionContext } from './connection.js';
+
+export const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
+
+export interface RealtimeOptions {
+  readonly accounts: Accounts;
+  readonly rooms: Rooms;
+  readonly context: ConnectionContext;
+  readonly log: FastifyBaseLogger;
+  readonly maxFrameBytes: number;
+  readonly allowedOrigins: readonly string[] | undefined;
+  readonly pingIntervalMs: number;
+}
+
+export interface Realtime {
+  /** Stops the heartbeat; connections are closed by the hub. */
+  stop(): void;
+}
+
+interface ChatRequest {
+  readonly roomId: string | undefined;
+  readonly sessionId: string | undefined;
+  readonly after: number | undefined;
+}
+
+function parseChatRequest(rawUrl: string | undefined): ChatRequest {
+  const url = new URL(rawUrl ?? '/', 'http://localhost');
+  const match = CHAT_PATH.exec(url.pathname);
+  if (!match) throw new AppError('not_found');
+  const after = url.searchParams.get('after');
+  if (after !== null && !/^\d{1,16}$/.test(after)) {
+    throw new AppError('invalid_json', 'after must be a message id');
+  }
+  return {
+    roomId: match[1],
+    sessionId: url.searchParams.get('session_id') ?? undefined,
+    after: after === null ? undefined : Number(after),
+  };
+}
+
+function refuse(socket: Duplex, error: unknown): void {
+  const appError = error instanceof AppError ? error : new AppError('internal_error');
+  const body = JSON.stringify(appError.toJSON());
+  const status = appError.status;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export function attachRealtime(server: Server, options: RealtimeOptions): Realtime {
+  const { accounts, rooms, context, log } = options;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+
+  async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const origin = request.headers.origin;
+    if (
+      origin !== undefined &&
+      options.allowedOrigins &&
+      !options.allowedOrigins.includes(origin)
+    ) {
+      throw new AppError('forbidden_origin');
+    }
+    const chat = parseChatRequest(request.url);
+    if (!context.accepting) throw new AppError('unavailable', 'the server is shutting down');
+    const session = await accounts.authenticate(chat.sessionId);
+    const roomId = await rooms.requireMember(session.user.id, chat.roomId);
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      void new Connection(ws, session, roomId, context).start(chat.after);
+    });
+  }
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    accept(request, socket, head).catch((error: unknown) => {
+      if (!(error instanceof AppError)) log.error({ err: error }, 'websocket upgrade failed');
+      refuse(socket, error);
+    });
+  });
+
+  const heartbeat = setInterval(() => context.hub.heartbeat(), options.pingIntervalMs);
+  heartbeat.unref();
+
+  return {
+    stop() {
+      clearInterval(heartbeat);
+      wss.close();
+    },
+  };
+}

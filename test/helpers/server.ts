@@ -1,0 +1,45 @@
+// Starts a real server on port 0 for a test, on a throw-away database of the chosen backend.
+import { type ChatServer, createServer, type ServerOptions } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Backend } from './backends.js';
+import { sqlite } from './backends.js';
+
+/** Fast hashing and generous limits, so tests spend their time on behaviour. */
+export const TEST_ENV = {
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+  PASSWORD_HASH_MEMORY_KIB: '1024',
+  PASSWORD_HASH_ITERATIONS: '1',
+  AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+  WS_MESSAGES_PER_SECOND: '100000',
+} as const;
+
+export interface TestServer {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly server: ChatServer;
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends ServerOptions {
+  readonly backend?: Backend;
+  readonly env?: Record<string, string>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const backend = options.backend ?? sqlite;
+  const database = await backend.createDatabase();
+  const config = loadConfig({ ...TEST_ENV, ...database.env, ...options.env });
+  const server = await createServer(config, options);
+  const url = await server.listen();
+  return {
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    server,
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}

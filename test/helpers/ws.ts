@@ -1,0 +1,106 @@
+// A WebSocket test client that queues what it receives, so tests can await the next frames.
+import WebSocket from 'ws';
+
+export interface Frame {
+  [key: string]: any;
+}
+
+export class ChatClient {
+  readonly received: Frame[] = [];
+  private waiters: Array<() => void> = [];
+  closeCode: number | undefined;
+  readonly closed: Promise<number>;
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.received.push(JSON.parse(data.toString()));
+      this.wake();
+    });
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code) => {
+        this.closeCode = code;
+        this.wake();
+        resolve(code);
+      });
+    });
+  }
+
+  /** Opens a room's chat; rejects with the HTTP status when the upgrade is refused. */
+  static open(
+    wsBase: string,
+    roomId: number | string,
+    session: string,
+    query = '',
+    headers: Record<string, string> = {},
+  ): Promise<ChatClient> {
+    const url = `${wsBase}/v1/rooms/${roomId}/chat?session_id=${encodeURIComponent(session)}${query}`;
+    const socket = new WebSocket(url, { headers });
+    const client = new ChatClient(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(client));
+      socket.once('unexpected-response', (_request, response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => {
+          body += chunk;
+        });
+        response.on('end', () =>
+          reject(
+            Object.assign(new Error(`upgrade refused: ${response.statusCode}`), {
+              status: response.statusCode,
+              body: body === '' ? undefined : JSON.parse(body),
+            }),
+          ),
+        );
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  send(frame: Frame | string): void {
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Waits until `count` frames have arrived in all, then returns them. */
+  async waitFor(count: number, timeoutMs = 10_000): Promise<Frame[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.received.length < count) {
+      if (this.closeCode !== undefined) throw new Error(`closed with ${this.closeCode}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out with ${this.received.length}/${count} frames`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.received.slice(0, count);
+  }
+
+  /** The next frame after those already taken with `next`. */
+  private taken = 0;
+  async next(timeoutMs?: number): Promise<Frame> {
+    this.taken += 1;
+    const frames = await this.waitFor(this.taken, timeoutMs);
+    return frames[this.taken - 1] as Frame;
+  }
+
+  /** Resolves true if no new frame arrives within `ms`. */
+  async quiet(ms = 200): Promise<boolean> {
+    const before = this.received.length;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    return this.received.length === before;
+  }
+
+  close(): Promise<number> {
+    this.socket.close();
+    return this.closed;
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+}
