@@ -67,15 +67,17 @@ CREATE FUNCTION append_messages(batch jsonb, OUT message messages, OUT duplicate
 AS $$
 DECLARE
   item record;
-  -- room id (as text) → id of the room's latest message, kept up to date through the batch.
-  last_ids jsonb;
+  room record;
+  -- room id (as text) → [id, created_at] of the room's latest message, kept up to date through the batch.
+  latest jsonb;
 BEGIN
-  SELECT coalesce(jsonb_object_agg(locked.id, locked.last_message_id), '{}')
-    INTO last_ids
-    FROM (SELECT r.id, r.last_message_id FROM rooms r
-          WHERE r.id IN (SELECT (e->>'room_id')::bigint FROM jsonb_array_elements(batch) e)
-          ORDER BY r.id
-          FOR NO KEY UPDATE) AS locked;
+  SELECT coalesce(jsonb_object_agg(locked.id, jsonb_build_array(locked.last_message_id,
+                                                                locked.last_activity_at)), '{}')
+    INTO latest
+    FROM (SELECT r.id, r.last_message_id, r.last_activity_at FROM rooms r
+           WHERE r.id = ANY (ARRAY(SELECT (e->>'room_id')::bigint FROM jsonb_array_elements(batch) e))
+           ORDER BY r.id
+             FOR NO KEY UPDATE) AS locked;
 
   FOR item IN
     SELECT (e.value->>'room_id')::bigint AS room_id, (e.value->>'user_id')::bigint AS user_id,
@@ -86,7 +88,7 @@ BEGIN
   LOOP
     INSERT INTO messages (room_id, user_id, text, client_id, previous_id, created_at)
     VALUES (item.room_id, item.user_id, item.text, item.client_id,
-            (last_ids->>item.room_id::text)::bigint, item.created_at)
+            (latest->item.room_id::text->>0)::bigint, item.created_at)
     ON CONFLICT (room_id, user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
     RETURNING * INTO message;
     duplicate := NOT FOUND;
@@ -94,16 +96,20 @@ BEGIN
       SELECT * INTO message FROM messages m
        WHERE m.room_id = item.room_id AND m.user_id = item.user_id AND m.client_id = item.client_id;
     ELSE
-      last_ids := jsonb_set(last_ids, ARRAY[item.room_id::text], to_jsonb(message.id));
+      latest := jsonb_set(latest, ARRAY[item.room_id::text],
+                          jsonb_build_array(message.id, message.created_at));
     END IF;
     RETURN NEXT;
   END LOOP;
 
-  -- Each room's latest message gives both its id and the room's last activity.
-  UPDATE rooms r SET last_message_id = m.id, last_activity_at = m.created_at
-    FROM messages m
-   WHERE r.id IN (SELECT key::bigint FROM jsonb_each_text(last_ids))
-     AND m.id = (last_ids->>r.id::text)::bigint
-     AND r.last_message_id <> m.id;
+  -- One update per room and batch, each by primary key.
+  FOR room IN
+    SELECT key::bigint AS id, (value->>0)::bigint AS last_message_id,
+           (value->>1)::bigint AS last_activity_at
+      FROM jsonb_each(latest)
+  LOOP
+    UPDATE rooms r SET last_message_id = room.last_message_id, last_activity_at = room.last_activity_at
+     WHERE r.id = room.id AND r.last_message_id <> room.last_message_id;
+  END LOOP;
 END;
 $$;
