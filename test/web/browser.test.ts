@@ -7,6 +7,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { request, uniqueLogin } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { ChatClient } from '../helpers/ws.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Loopback only: nothing in the browser may reach for the network. */
@@ -134,6 +135,25 @@ describe('browser client', { skip, timeout: 55_000 }, () => {
     await messageItem(alice.page, 'and back').waitFor();
     assert.equal(await messageItem(bob.page, 'sent across the reconnect').count(), 1);
     assert.equal(await alice.page.locator('#messages li.message').count(), 5);
+  });
+
+  test('older messages load on demand, in order', async () => {
+    const roomId = Number(new URL(bob.page.url()).hash.replace('#room/', ''));
+    const session = await alice.page.evaluate<string>("sessionStorage.getItem('e-chat.session')");
+    const sender = await ChatClient.open(server.wsUrl, roomId, session);
+    for (let i = 1; i <= 50; i += 1) sender.send({ text: `burst ${i}`, client_id: `burst-${i}` });
+    await sender.waitFor(50);
+    await sender.close();
+
+    await bob.page.reload();
+    await messageItem(bob.page, 'burst 50').waitFor();
+    const items = bob.page.locator('#messages li.message');
+    assert.equal(await items.count(), 50);
+    await bob.page.getByRole('button', { name: 'Load older messages' }).click();
+    await messageItem(bob.page, 'Привет, Боб!').waitFor();
+    assert.equal(await items.count(), 55);
+    assert.match((await items.first().textContent()) ?? '', /Привет, Боб!/);
+    assert.equal(await bob.page.getByRole('button', { name: 'Load older messages' }).count(), 0);
   });
 
   test('screenshots, a wide and a narrow window', async () => {
