@@ -73,6 +73,7 @@ for (const backend of backends()) {
       assert.deepEqual(credentials, { user: vasya, passwordHash: 'hash' });
       assert.equal(await store.findCredentials(loginKey('nobody')), undefined);
       assert.deepEqual(await store.existingUserIds([vasya.id, vasya.id + 1000]), [vasya.id]);
+      assert.deepEqual(await store.existingUserIds([1e300, 2 ** 63, 1.5, -1, 0]), []);
     });
 
     test('search: exact match, then prefix, then the rest, each by login code point', async () => {
@@ -226,6 +227,12 @@ for (const backend of backends()) {
         all.slice(2, 4),
       );
       assert.deepEqual(await store.history(roomId, { after: all[9], limit: 3 }), []);
+      // Bounds past any id, even past a 64-bit integer, bound nothing.
+      assert.deepEqual(
+        ids(await store.history(roomId, { before: 2 ** 64, limit: 3 })),
+        all.slice(7),
+      );
+      assert.deepEqual(await store.history(roomId, { after: 1e300, limit: 3 }), []);
       assert.equal(await store.lastMessageId(roomId + 1000), 0);
       await store.ping();
     });

@@ -53,7 +53,7 @@ const SQL = {
     JOIN room_members m ON m.room_id = r.id
     JOIN users u ON u.id = m.user_id
     WHERE mine.user_id = $1
-    ORDER BY r.last_activity_at DESC, r.id DESC, u.id`,
+    ORDER BY r.last_activity_at DESC, r.last_message_id DESC, r.id DESC, u.id`,
   roomOfMember: `SELECT m.room_id, u.id AS user_id, u.login
     FROM room_members m JOIN users u ON u.id = m.user_id
     WHERE m.room_id = $1 AND EXISTS
@@ -72,6 +72,13 @@ const SQL = {
 } as const;
 
 type Statement = keyof typeof SQL;
+
+/**
+ * Ids are read as JS numbers, so every id is a safe integer. A number past that (even past
+ * bigint's range, which PostgreSQL would refuse) names no row: as a bound it bounds nothing.
+ */
+const isPossibleId = Number.isSafeInteger;
+const asIdBound = (bound: number) => Math.min(bound, Number.MAX_SAFE_INTEGER);
 
 export async function openPostgresStore(url: string, poolSize: number): Promise<Store> {
   const pool = createPool(url, poolSize);
@@ -123,7 +130,7 @@ class PostgresStore implements Store {
   }
 
   async existingUserIds(ids: readonly number[]): Promise<number[]> {
-    const rows = await this.rows<{ id: number }>('existingUserIds', [ids]);
+    const rows = await this.rows<{ id: number }>('existingUserIds', [ids.filter(isPossibleId)]);
     return rows.map((row) => row.id);
   }
 
@@ -186,11 +193,11 @@ class PostgresStore implements Store {
   }
 
   async history(roomId: number, range: HistoryRange): Promise<StoredMessage[]> {
-    const before = range.before ?? Number.MAX_SAFE_INTEGER;
+    const before = asIdBound(range.before ?? Number.MAX_SAFE_INTEGER);
     if (range.after !== undefined) {
       const oldest = await this.rows<MessageRow>('historyOldest', [
         roomId,
-        range.after,
+        asIdBound(range.after),
         before,
         range.limit,
       ]);
