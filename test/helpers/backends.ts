@@ -38,7 +38,7 @@ async function runOnce(url: string, sql: string): Promise<void> {
 }
 
 /** The URL with `search_path` set to `schema` for every connection made from it. */
-export function urlInSchema(url: string, schema: string): string {
+function urlInSchema(url: string, schema: string): string {
   const parsed = new URL(url);
   const options = [parsed.searchParams.get('options'), `-c search_path=${schema}`];
   parsed.searchParams.set('options', options.filter(Boolean).join(' '));

@@ -26,6 +26,8 @@ export function createPool(url: string, size: number): pg.Pool {
     types: int8AsNumber(),
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     keepAlive: true,
+    // How the connections show in pg_stat_activity, unless the URL names another application.
+    fallback_application_name: 'e-chat-server',
   });
   // An idle connection that dies (server restart, pg_terminate_backend) is dropped by the pool,
   // which opens a new one when needed; without a listener the 'error' event would end the process.
