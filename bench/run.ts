@@ -1,5 +1,6 @@
-// `npm run bench [-- --full] [--only=fan-out,http] [--workers=2] [--cpu-prof]`: builds the server,
-// runs every scenario against it and its bare baseline, prints the table, writes the results
+// `npm run bench [-- --full] [--only=fan-out,http] [--workers=2] [--cpu-prof] [--server=main.js]`:
+// builds the server (unless --server names another build, e.g. to compare two versions), runs
+// every scenario against it and its bare baseline, prints the table, writes the results
 // (bench/results/<timestamp>.json, summary.md, chart.svg). Exits non-zero on any lost, repeated
 // or out-of-order delivery, or any failed request.
 import { execFileSync } from 'node:child_process';
@@ -32,6 +33,8 @@ const { values: options } = parseArgs({
     only: { type: 'string' },
     workers: { type: 'string', default: '2' },
     'cpu-prof': { type: 'boolean', default: false },
+    /** Another build of the server, e.g. to compare two versions; skips `npm run build`. */
+    server: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -41,7 +44,8 @@ if (options.help) {
     (scenario) => `  ${scenario.name.padEnd(12)} ${scenario.description}`,
   );
   process.stdout.write(
-    `npm run bench -- [--full] [--only=name,...] [--workers=N] [--cpu-prof]\n\n${names.join('\n')}\n`,
+    'npm run bench -- [--full] [--only=name,...] [--workers=N] [--cpu-prof] [--server=path/main.js]\n\n' +
+      `${names.join('\n')}\n`,
   );
   process.exit(0);
 }
@@ -101,12 +105,15 @@ async function main(): Promise<number> {
   console.log(
     `bench: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverageAtStart.toFixed(1)}`,
   );
-  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (!options.server) execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   if (options['cpu-prof']) mkdirSync(PROFILE_DIR, { recursive: true });
   const context: BenchContext = {
     full: options.full,
     workers: Number(options.workers),
-    serverFlags: options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+    serverArgs: [
+      ...(options['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+      options.server ?? 'dist/main.js',
+    ],
     log: (line) => console.log(`  ${line}`),
   };
 

@@ -5,8 +5,8 @@ export interface BenchContext {
   readonly full: boolean;
   /** Load worker threads. */
   readonly workers: number;
-  /** Node flags for the server process, e.g. --cpu-prof when profiling. */
-  readonly serverFlags: readonly string[];
+  /** Node arguments that start the server: flags (--cpu-prof when profiling), then its entry script. */
+  readonly serverArgs: readonly string[];
   log(line: string): void;
 }
 

@@ -82,10 +82,7 @@ export const fanOut: Scenario = {
   name: 'fan-out',
   description: `1 room × ${MEMBERS} members, per-sender rate raised until p99 > ${P99_LIMIT_MS} ms`,
   async run(context): Promise<ScenarioOutcome> {
-    const targets = [
-      await startChatServer({ nodeFlags: context.serverFlags }),
-      await startWsBaseline(),
-    ];
+    const targets = [await startChatServer({ args: context.serverArgs }), await startWsBaseline()];
     const lanes: Lane[] = [];
     try {
       for (const target of targets) lanes.push(await openLane(context, target));

@@ -46,7 +46,7 @@ async function runOn(
 export async function fixedLoad(context: BenchContext, load: FixedLoad): Promise<FixedLoadResult> {
   const targets: WsTarget[] = [];
   try {
-    targets.push(await startChatServer({ nodeFlags: context.serverFlags }));
+    targets.push(await startChatServer({ args: context.serverArgs }));
     targets.push(await startWsBaseline());
     const [server, baseline] = targets as [WsTarget, WsTarget];
     return {

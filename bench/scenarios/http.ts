@@ -56,7 +56,7 @@ export const http: Scenario = {
     let baseline: Started | undefined;
     const seconds = context.full ? 15 : 5;
     try {
-      server = await startChatServer({ nodeFlags: context.serverFlags });
+      server = await startChatServer({ args: context.serverArgs });
       baseline = await startHttpBaseline();
       const { roomId, sessionId } = await seedRoom(server);
       const serverBase = server.httpBase;

@@ -81,8 +81,8 @@ export const idle: Scenario = {
   name: 'idle',
   description: `${ROOMS * MEMBERS * SOCKETS_PER_MEMBER} idle authenticated sockets over ${ROOMS} rooms: RSS per connection`,
   async run(context): Promise<ScenarioOutcome> {
-    const nodeFlags = [...context.serverFlags, INSPECT_FLAG];
-    const server = await measureOn(context, await startChatServer({ nodeFlags }));
+    const args = [INSPECT_FLAG, ...context.serverArgs];
+    const server = await measureOn(context, await startChatServer({ args }));
     const baseline = await measureOn(context, await startWsBaseline([INSPECT_FLAG]));
     const reached = Math.min(server.opened, baseline.opened);
     return {

@@ -13,7 +13,7 @@ export const login: Scenario = {
   description: 'POST /v1/login with autocannon, default argon2id parameters',
   async run(context): Promise<ScenarioOutcome> {
     const server = await startChatServer({
-      nodeFlags: context.serverFlags,
+      args: context.serverArgs,
       env: {
         PASSWORD_HASH_MEMORY_KIB: String(LOGIN_PASSWORD_HASH.memoryKib),
         PASSWORD_HASH_ITERATIONS: String(LOGIN_PASSWORD_HASH.iterations),

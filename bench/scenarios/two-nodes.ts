@@ -72,14 +72,14 @@ export const twoNodes: Scenario = {
       nodes.push(
         await startChatServer({
           env,
-          nodeFlags: context.serverFlags,
+          args: context.serverArgs,
           databaseUrl: shared,
           name: 'node A',
         }),
       );
       const databaseUrl = nodes[0]?.databaseUrl;
       nodes.push(
-        await startChatServer({ env, nodeFlags: context.serverFlags, databaseUrl, name: 'node B' }),
+        await startChatServer({ env, args: context.serverArgs, databaseUrl, name: 'node B' }),
       );
       const one = await measure(context, nodes.slice(0, 1), MEMBERS);
       const two = await measure(context, nodes, MEMBERS / 2);

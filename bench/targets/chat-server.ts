@@ -31,8 +31,8 @@ const REGISTER_CONCURRENCY = 8;
 export interface ServerStart {
   /** Extra environment (overrides the bench defaults). */
   readonly env?: Record<string, string>;
-  /** Node flags before the script, e.g. --cpu-prof. */
-  readonly nodeFlags?: readonly string[];
+  /** Node arguments: flags, then the entry script (dist/main.js). */
+  readonly args: readonly string[];
   /** A DATABASE_URL shared with another node; by default a fresh SQLite file. */
   readonly databaseUrl?: string;
   readonly name?: string;
@@ -45,13 +45,13 @@ export interface ChatServerTarget extends WsTarget {
   register(name: string): Promise<{ login: string; userId: number; sessionId: string }>;
 }
 
-export async function startChatServer(start: ServerStart = {}): Promise<ChatServerTarget> {
+export async function startChatServer(start: ServerStart): Promise<ChatServerTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'e-chat-bench-'));
   const databaseUrl = start.databaseUrl ?? `sqlite:${join(dir, 'chat.db')}`;
   const port = await freePort();
   const child = await startProcess({
     name: start.name ?? 'server',
-    args: [...(start.nodeFlags ?? []), 'dist/main.js'],
+    args: start.args,
     env: { ...BENCH_SERVER_ENV, DATABASE_URL: databaseUrl, ...start.env },
     port,
   });
