@@ -1,4 +1,5 @@
 // One client's socket in one room: frames in, messages and errors out, catch-up, flow control.
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { RoomEvent } from '../bus/bus.js';
 import type { Session } from '../domain/accounts.js';
@@ -41,11 +42,19 @@ function onError(this: WebSocket): void {
   this.terminate();
 }
 
+/** Lets the writes corked during one event-loop turn leave together (see `corkForTurn`). */
+function uncork(connection: Connection, socket: Duplex): void {
+  connection.corked = false;
+  socket.uncork();
+}
+
 let nextConnectionId = 1;
 
 export class Connection {
   readonly id = nextConnectionId++;
   alive = true;
+  /** Whether this turn's writes are being held to leave in one system call. */
+  corked = false;
   /** Id of the last message this socket was sent: nothing at or below it is sent again. */
   private lastSentId = 0;
   private windowStartedAt = 0;
@@ -56,6 +65,8 @@ export class Connection {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The TCP socket under `ws`, corked per turn. */
+    private readonly socket: Duplex,
     readonly session: Session,
     readonly roomId: number,
     private readonly context: ConnectionContext,
@@ -161,8 +172,21 @@ export class Connection {
       this.close(CLOSE_CODES.slowConsumer);
       return false;
     }
+    this.corkForTurn();
     this.ws.send(data, { binary: false });
     return true;
+  }
+
+  /**
+   * Every frame sent to this socket until the current turn ends leaves in one write system call:
+   * the fan-out of a batch of k messages costs one syscall per socket rather than k. The profile
+   * of the fan-out shows the writev system call as most of the server's busy time.
+   */
+  private corkForTurn(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(uncork, this, this.socket);
   }
 
   private sendError(code: ErrorCode, clientId: string | null): void {

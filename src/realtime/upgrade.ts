@@ -81,7 +81,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     const session = await accounts.authenticate(chat.sessionId);
     const roomId = await rooms.requireMember(session.user.id, chat.roomId);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      void new Connection(ws, session, roomId, context).start(chat.after);
+      void new Connection(ws, socket, session, roomId, context).start(chat.after);
     });
   }
 
