@@ -30,7 +30,10 @@ export function normaliseLogin(raw: string): string {
   return login;
 }
 
+/** Throws `invalid_json` unless the password is well-formed Unicode of an allowed length. */
 export function validatePassword(password: string): void {
+  // A lone surrogate would be hashed as U+FFFD, so two different strings would match.
+  if (!password.isWellFormed()) throw new AppError('invalid_json', 'password is not valid Unicode');
   const length = codePoints(password);
   if (length < PASSWORD_MIN_CHARS || length > PASSWORD_MAX_CHARS) {
     throw new AppError(

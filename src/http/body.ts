@@ -11,4 +11,9 @@ export function useJsonBodies(app: FastifyInstance): void {
     }
     parseJson(request, body as string, done);
   });
+  // Fastify refuses a malformed Content-Type (`nonsense`, empty) before any parser runs;
+  // since the header is never consulted, drop it so such bodies are read like any other.
+  app.addHook('onRequest', async (request) => {
+    delete request.headers['content-type'];
+  });
 }
