@@ -38,6 +38,8 @@ export async function buildHttpServer(
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Any over-long `:id` is just not a room (422), not a 414: no route has a pattern to protect.
+    routerOptions: { maxParamLength: Number.MAX_SAFE_INTEGER },
   });
   useJsonBodies(app);
   useSchemaValidation(app);
