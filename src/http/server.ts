@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { useSessions } from './auth.js';
 import { useJsonBodies } from './body.js';
-import { useErrorHandler } from './error-handler.js';
+import { errorServerOptions, useErrorHandler } from './error-handler.js';
 import { loggerOptions } from './logging.js';
 import { answerOtherMethods, recordRoutes } from './method-not-allowed.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -38,6 +38,7 @@ export async function buildHttpServer(
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    ...errorServerOptions,
     // Any over-long `:id` is just not a room (422), not a 414: no route has a pattern to protect.
     routerOptions: { maxParamLength: Number.MAX_SAFE_INTEGER },
   });

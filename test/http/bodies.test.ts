@@ -13,7 +13,7 @@ function rawPost(
   path: string,
   headers: Record<string, string>,
   body?: string | Buffer,
-): Promise<Reply & { contentType: string | undefined }> {
+): Promise<Reply<any> & { contentType: string | undefined }> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(`${base}${path}`, { method: 'POST', headers }, (response) => {
       let text = '';
@@ -175,7 +175,7 @@ for (const backend of backends()) {
     test('an empty body where one is required → 422 invalid_json', async () => {
       const user = await registerUser(server.url);
       for (const path of ['/v1/register', '/v1/login', '/v1/rooms']) {
-        for (const headers of [{}, { 'content-type': 'application/json' }]) {
+        for (const headers of [{}, { 'content-type': 'application/json' }] as Array<Record<string, string>>) {
           const reply = await rawPost(server.url, path, {
             ...headers,
             'x-session-id': user.session,
