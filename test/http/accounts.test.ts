@@ -42,7 +42,10 @@ for (const backend of backends()) {
       assert.equal(reply.status, 200);
       assert.deepEqual(Object.keys(reply.body), ['session_id']);
       assert.notEqual(reply.body.session_id, user.session);
-      assert.deepEqual((await info(reply.body.session_id)).body, { id: user.id, login: user.login });
+      assert.deepEqual((await info(reply.body.session_id)).body, {
+        id: user.id,
+        login: user.login,
+      });
     });
 
     test('session ids are unguessable: long, distinct, not derived from the login', async () => {
@@ -177,7 +180,18 @@ for (const backend of backends()) {
 
     test('ten racing registrations of one login in many cases give one user', async () => {
       const suffix = uniqueLogin('');
-      const spellings = ['Петр', 'петр', 'ПЕТР', 'пЕТР', 'ПеТр', 'пЕтР', 'Петр', 'петР', 'пеТр', 'ПЕтр'];
+      const spellings = [
+        'Петр',
+        'петр',
+        'ПЕТР',
+        'пЕТР',
+        'ПеТр',
+        'пЕтР',
+        'Петр',
+        'петР',
+        'пеТр',
+        'ПЕтр',
+      ];
       const replies = await Promise.all(
         spellings.map((name) => post('/v1/register', { login: name + suffix, password: PASSWORD })),
       );
@@ -248,13 +262,21 @@ for (const backend of backends()) {
         ['login with a leading space', { login: ' vasya', password: PASSWORD }, /spaces/],
         ['login with a trailing space', { login: 'vasya ', password: PASSWORD }, /spaces/],
         ['login only spaces', { login: '   ', password: PASSWORD }, /spaces/],
-        ['login with a trailing no-break space', { login: 'vasya\u00a0', password: PASSWORD }, /spaces/],
+        [
+          'login with a trailing no-break space',
+          { login: 'vasya\u00a0', password: PASSWORD },
+          /spaces/,
+        ],
         ['login with a lone high surrogate', { login: 'a\ud800b', password: PASSWORD }, /Unicode/],
         ['login with a lone low surrogate', { login: '\udc00', password: PASSWORD }, /Unicode/],
         ['password 7 characters', { login: 'someone', password: 'x'.repeat(7) }, /password.*8/],
         ['password 1025 characters', { login: 'someone', password: 'x'.repeat(1025) }, /password/],
         ['password empty', { login: 'someone', password: '' }, /password/],
-        ['password with a lone surrogate', { login: 'someone', password: 'abcdefgh\ud800' }, /Unicode/],
+        [
+          'password with a lone surrogate',
+          { login: 'someone', password: 'abcdefgh\ud800' },
+          /Unicode/,
+        ],
       ];
       for (const [name, body, message] of cases) {
         test(`${name} → 422 invalid_json on register and login`, async () => {

@@ -175,7 +175,9 @@ for (const backend of backends()) {
     test('an empty body where one is required → 422 invalid_json', async () => {
       const user = await registerUser(server.url);
       for (const path of ['/v1/register', '/v1/login', '/v1/rooms']) {
-        for (const headers of [{}, { 'content-type': 'application/json' }] as Array<Record<string, string>>) {
+        for (const headers of [{}, { 'content-type': 'application/json' }] as Array<
+          Record<string, string>
+        >) {
           const reply = await rawPost(server.url, path, {
             ...headers,
             'x-session-id': user.session,

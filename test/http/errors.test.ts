@@ -95,7 +95,11 @@ for (const backend of backends()) {
     test('a 10 MB body is 413 payload_too_large and the server carries on', async () => {
       const huge = JSON.stringify({ login: 'a', password: 'b'.repeat(10 * 1024 * 1024) });
       for (const path of ['/v1/register', '/v1/login']) {
-        expectError(await request(server.url, 'POST', path, { raw: huge }), 413, 'payload_too_large');
+        expectError(
+          await request(server.url, 'POST', path, { raw: huge }),
+          413,
+          'payload_too_large',
+        );
       }
       const user = await registerUser(server.url);
       const rooms = await request(server.url, 'POST', '/v1/rooms', {

@@ -44,7 +44,10 @@ for (const backend of backends()) {
       bob = await registerUser(server.url, 'Боб');
       roomId = await createRoom(server.url, alice, [bob]);
       const texts = Array.from({ length: 120 }, (_, i) => `Сообщение ${i}`);
-      sent = [...(await post(alice, roomId, texts.slice(0, 60))), ...(await post(bob, roomId, texts.slice(60)))];
+      sent = [
+        ...(await post(alice, roomId, texts.slice(0, 60))),
+        ...(await post(bob, roomId, texts.slice(60))),
+      ];
     });
     after(() => server.close());
 
@@ -76,7 +79,13 @@ for (const backend of backends()) {
       assert.equal(reply.headers.get('content-type'), JSON_TYPE);
       assert.deepEqual(reply.body, sent.slice(-50));
       const last = reply.body.at(-1) as Message;
-      assert.deepEqual(Object.keys(last).sort(), ['created_at', 'id', 'room_id', 'text', 'user_id']);
+      assert.deepEqual(Object.keys(last).sort(), [
+        'created_at',
+        'id',
+        'room_id',
+        'text',
+        'user_id',
+      ]);
       assert.deepEqual(last, {
         id: last.id,
         text: 'Сообщение 119',

@@ -149,10 +149,7 @@ for (const backend of backends()) {
         [ab],
       );
       const ofB = await list(b);
-      assert.deepEqual(
-        ofB.map((room) => room.id).sort(),
-        [ab, bc].sort(),
-      );
+      assert.deepEqual(ofB.map((room) => room.id).sort(), [ab, bc].sort());
       for (const room of ofB) {
         const ids = room.users.map((user) => user.id);
         assert.deepEqual(
@@ -180,13 +177,22 @@ for (const backend of backends()) {
         await client.close();
       };
       await say(first);
-      assert.deepEqual((await list(a)).map((room) => room.id), [first, third, second]);
+      assert.deepEqual(
+        (await list(a)).map((room) => room.id),
+        [first, third, second],
+      );
       await say(second);
-      assert.deepEqual((await list(a)).map((room) => room.id), [second, first, third]);
+      assert.deepEqual(
+        (await list(a)).map((room) => room.id),
+        [second, first, third],
+      );
       // Within one second, the later message wins; a room made in a later second beats both.
       now += 1;
       const fourth = await createRoom(server.url, b, [c]);
-      assert.deepEqual((await list(c)).map((room) => room.id), [fourth, second, third]);
+      assert.deepEqual(
+        (await list(c)).map((room) => room.id),
+        [fourth, second, third],
+      );
     });
 
     test('GET /v1/rooms is [] for a user in no room', async () => {
@@ -203,7 +209,12 @@ for (const backend of backends()) {
       assert.equal((await show(b, roomId)).status, 200);
       const answers = new Set<string>();
       const notIds = ['abc', '0', '-1', '1.5', '1e3', '01', '+1', '%20', `${roomId}abc`];
-      const missing = [String(roomId + 100_000), '9007199254740993', '9'.repeat(30), '9'.repeat(300)];
+      const missing = [
+        String(roomId + 100_000),
+        '9007199254740993',
+        '9'.repeat(30),
+        '9'.repeat(300),
+      ];
       for (const id of [String(roomId), ...notIds, ...missing]) {
         const caller = id === String(roomId) ? stranger : a;
         const reply = await show(caller, id);

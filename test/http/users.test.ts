@@ -51,7 +51,14 @@ for (const backend of backends()) {
     });
 
     test('exact match first, then prefixes, then the rest, each group by login', async () => {
-      await registerAll(server.url, ['zorder', 'zorderb', 'zordera', 'azorder', 'bzorder', 'ZORDERc']);
+      await registerAll(server.url, [
+        'zorder',
+        'zorderb',
+        'zordera',
+        'azorder',
+        'bzorder',
+        'ZORDERc',
+      ]);
       assert.deepEqual(await logins('?q=ZOrder'), [
         'zorder',
         'ZORDERc',
