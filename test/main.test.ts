@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { request } from './helpers/http.js';
 import { TEST_ENV } from './helpers/server.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -96,6 +98,32 @@ describe('e-chat-server, the program', () => {
       assert.match(running.stdout(), /"shutting down"/);
     });
   }
+
+  test('creates and migrates its SQLite file on first start; a restart keeps the data', async () => {
+    const dir = tempDir();
+    try {
+      const env = { PORT: '0', DATABASE_URL: `sqlite:${dir.path}/new/folder/chat.db` };
+      const credentials = { login: 'Постоянный', password: 'password1' };
+      const first = spawnMain(env);
+      const registered = await request(await listening(first), 'POST', '/v1/register', {
+        body: credentials,
+      });
+      assert.equal(registered.status, 200);
+      first.child.kill('SIGTERM');
+      assert.equal(await first.exited, 0);
+      assert.ok(existsSync(`${dir.path}/new/folder/chat.db`));
+
+      const second = spawnMain(env);
+      const url = await listening(second);
+      const info = await request(url, 'GET', '/v1/info', { session: registered.body.session_id });
+      assert.deepEqual(info.body.login, credentials.login);
+      assert.equal((await request(url, 'POST', '/v1/login', { body: credentials })).status, 200);
+      second.child.kill('SIGTERM');
+      assert.equal(await second.exited, 0);
+    } finally {
+      dir.cleanup();
+    }
+  });
 
   test('logs are JSON lines without passwords or session ids', async () => {
     const running = spawnMain({ PORT: '0' });

@@ -42,6 +42,8 @@ describe('Accounts', () => {
     const session = await accounts.authenticate(sessionId);
     assert.notEqual(session.key, sessionId);
     assert.ok(!session.key.includes(sessionId));
+    assert.equal(await store.findSession(sessionId, 0), undefined, 'the id itself is no key');
+    assert.ok(await store.findSession(session.key, 0));
   });
 
   test('a session is valid up to the idle time after its last use, then unauthorized', async () => {

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
 import { expectError, JSON_TYPE } from '../helpers/expect-error.js';
-import { registerUser, request, uniqueLogin } from '../helpers/http.js';
+import { createRoom, registerUser, request, uniqueLogin } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { ChatClient } from '../helpers/ws.js';
 
 const PASSWORD = 'password1';
 
@@ -81,6 +82,24 @@ for (const backend of backends()) {
       expectError(await info(user.session), 401, 'unauthorized');
       assert.equal((await info(other.body.session_id)).status, 200);
       expectError(await post('/v1/logout', {}, user.session), 401, 'unauthorized');
+    });
+
+    test('logout closes the WebSockets of this session with 4001, not those of others', async () => {
+      const user = await registerUser(server.url);
+      const friend = await registerUser(server.url);
+      const roomId = await createRoom(server.url, user, [friend]);
+      const laptop = await post('/v1/login', { login: user.login, password: PASSWORD });
+      const [phoneSocket, laptopSocket, friendSocket] = await Promise.all([
+        ChatClient.open(server.wsUrl, roomId, user.session),
+        ChatClient.open(server.wsUrl, roomId, laptop.body.session_id),
+        ChatClient.open(server.wsUrl, roomId, friend.session),
+      ]);
+      assert.equal((await post('/v1/logout', {}, user.session)).status, 200);
+      assert.equal(await phoneSocket.closed, 4001);
+      laptopSocket.send({ text: 'still here', client_id: 'after-logout' });
+      assert.equal((await laptopSocket.next()).client_id, 'after-logout');
+      assert.equal((await friendSocket.next()).text, 'still here');
+      await Promise.all([laptopSocket.close(), friendSocket.close()]);
     });
 
     test('bad session ids are 401 unauthorized on every protected route', async () => {

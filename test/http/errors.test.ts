@@ -223,3 +223,44 @@ describe('rate limits on register and login', () => {
     assert.equal((await request(server.url, 'GET', '/healthz')).status, 200);
   });
 });
+
+describe('rate limits key on the client address', () => {
+  const spoofed = (address: string) => ({
+    body: credentials(),
+    headers: { 'x-forwarded-for': address },
+  });
+
+  test('X-Forwarded-For is ignored unless TRUST_PROXY is set', async () => {
+    const server = await startServer({ env: { AUTH_RATE_LIMIT_PER_MINUTE: '1' } });
+    try {
+      assert.equal(
+        (await request(server.url, 'POST', '/v1/register', spoofed('10.0.0.1'))).status,
+        200,
+      );
+      const other = await request(server.url, 'POST', '/v1/register', spoofed('10.0.0.2'));
+      expectError(other, 429, 'too_many_requests');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('behind a trusted proxy, each forwarded address has its own allowance', async () => {
+    const server = await startServer({
+      env: { AUTH_RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY: 'true' },
+    });
+    try {
+      assert.equal(
+        (await request(server.url, 'POST', '/v1/register', spoofed('10.0.0.1'))).status,
+        200,
+      );
+      const again = await request(server.url, 'POST', '/v1/register', spoofed('10.0.0.1'));
+      expectError(again, 429, 'too_many_requests');
+      assert.equal(
+        (await request(server.url, 'POST', '/v1/register', spoofed('10.0.0.2'))).status,
+        200,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -126,6 +126,7 @@ for (const backend of backends()) {
       ['the body an array', [{ id: 1 }]],
       ['the body a string', 'users'],
       ['the body null', null],
+      ['more than 1000 users', { users: Array.from({ length: 1001 }, (_, i) => ({ id: i + 1 })) }],
     ];
     for (const [name, body] of invalid) {
       test(`${name} → 422 invalid_json, and no room is made`, async () => {
