@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
 import { userRoutes } from './routes/users.js';
+import { webRoutes } from './routes/web.js';
 import type { HttpServices } from './services.js';
 import { useSchemaValidation } from './validation.js';
 
@@ -57,6 +58,7 @@ export async function buildHttpServer(
   userRoutes(app, services);
   roomRoutes(app, services);
   healthRoutes(app, services);
+  await webRoutes(app);
   answerOtherMethods(app, routes);
   return app;
 }
