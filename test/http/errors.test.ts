@@ -47,7 +47,6 @@ for (const backend of backends()) {
 
     test('unknown paths are 404 not_found, whatever the method', async () => {
       const paths = [
-        '/',
         '/v1',
         '/v1/',
         '/v1/nope',
@@ -56,7 +55,8 @@ for (const backend of backends()) {
         '/v1/rooms/1/other',
         '/V1/INFO',
         '/favicon.ico',
-        '/index.html',
+        '/web/index.html',
+        '/screenshot.png',
         `/${'x'.repeat(2000)}`,
       ];
       for (const path of paths) {
