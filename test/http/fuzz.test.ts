@@ -70,7 +70,10 @@ const credentials = fc.record(
   { login: anyValue, password: fc.oneof(nastyText, anyValue) },
   { requiredKeys: [] },
 );
-const registerBody = fc.oneof(
+/** A body to send: a value to encode as JSON, or raw text. */
+type GeneratedBody = { json: unknown } | { raw: string };
+
+const registerBody: fc.Arbitrary<GeneratedBody> = fc.oneof(
   credentials.map((body) => ({ json: body })),
   fc.jsonValue({ maxDepth: 3 }).map((json) => ({ json })),
   fc.string({ unit: anyCodeUnit, maxLength: 200 }).map((raw) => ({ raw })),
@@ -81,7 +84,7 @@ const memberId = fc.oneof(
   fc.constantFrom(2 ** 53, -0, 1e300, '2', null, true, [], {}),
   anyValue,
 );
-const roomBody = fc.oneof(
+const roomBody: fc.Arbitrary<GeneratedBody> = fc.oneof(
   fc
     .record({ users: fc.array(fc.record({ id: memberId, login: anyValue }, { requiredKeys: [] })) })
     .map((json) => ({ json })),
@@ -136,25 +139,24 @@ for (const backend of backends()) {
       await server.close();
     });
 
-    const send = (path: string, body: { json?: unknown; raw?: string }, session?: string) =>
-      request(server.url, 'POST', path, {
+    /** Sends a generated body; checks the answer's shape and returns it with the row counts. */
+    async function sendCounted(path: string, body: GeneratedBody, session?: string) {
+      const before = await rows.counts();
+      const reply = await request(server.url, 'POST', path, {
         session,
         ...('raw' in body ? { raw: body.raw } : { body: body.json }),
       });
+      assertClientAnswer(reply, body);
+      return { reply, before, after: await rows.counts() };
+    }
 
     test('register: 200 adds one user and one session; a refusal adds nothing', async () => {
       await fc.assert(
         fc.asyncProperty(registerBody, async (body) => {
-          const before = await rows.counts();
-          const reply = await send('/v1/register', body);
-          assertClientAnswer(reply, body);
-          const after = await rows.counts();
+          const { reply, before, after } = await sendCounted('/v1/register', body);
           const added = reply.status === 200 ? 1 : 0;
-          assert.deepEqual(after, {
-            ...before,
-            users: before.users + added,
-            sessions: before.sessions + added,
-          });
+          const { users, sessions } = before;
+          assert.deepEqual(after, { ...before, users: users + added, sessions: sessions + added });
         }),
         { numRuns: RUNS },
       );
@@ -163,10 +165,7 @@ for (const backend of backends()) {
     test('login: 200 adds one session; a refusal adds nothing', async () => {
       await fc.assert(
         fc.asyncProperty(registerBody, async (body) => {
-          const before = await rows.counts();
-          const reply = await send('/v1/login', body);
-          assertClientAnswer(reply, body);
-          const after = await rows.counts();
+          const { reply, before, after } = await sendCounted('/v1/login', body);
           const added = reply.status === 200 ? 1 : 0;
           assert.deepEqual(after, { ...before, sessions: before.sessions + added });
         }),
@@ -174,13 +173,10 @@ for (const backend of backends()) {
       );
     });
 
-    test('create room: a refusal adds no room and no member', async () => {
+    test('create room: 200 answers a room of the caller; a refusal adds nothing', async () => {
       await fc.assert(
         fc.asyncProperty(roomBody, async (body) => {
-          const before = await rows.counts();
-          const reply = await send('/v1/rooms', body, caller.session);
-          assertClientAnswer(reply, body);
-          const after = await rows.counts();
+          const { reply, before, after } = await sendCounted('/v1/rooms', body, caller.session);
           if (reply.status !== 200) {
             assert.deepEqual(after, before, JSON.stringify(body));
             return;
