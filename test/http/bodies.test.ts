@@ -110,6 +110,31 @@ for (const backend of backends()) {
       assert.equal(reply.status, 200);
     });
 
+    test('bytes that are not UTF-8 inside a JSON string are refused, not replaced', async () => {
+      const badBytes = [
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from([0xc3]),
+      ];
+      for (const bad of badBytes) {
+        const login = uniqueLogin();
+        const body = Buffer.concat([
+          Buffer.from(`{"login":"${login}`),
+          bad,
+          Buffer.from('","password":"password1"}'),
+        ]);
+        const message = expectError(
+          await rawPost(server.url, '/v1/register', {}, body),
+          422,
+          'invalid_json',
+        );
+        assert.match(message ?? '', /UTF-8/);
+        const replaced = { login: `${login}\ufffd`, password: 'password1' };
+        const lookup = await request(server.url, 'POST', '/v1/login', { body: replaced });
+        expectError(lookup, 422, 'user_not_found');
+      }
+    });
+
     test('logout takes an empty body, with or without Content-Type: application/json', async () => {
       const variants: Array<[Record<string, string>, string | undefined]> = [
         [{}, undefined],
