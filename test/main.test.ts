@@ -40,7 +40,8 @@ function spawnMain(env: Record<string, string>, args: string[] = []): Running {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk;
   });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  // 'close', not 'exit': by then everything the child wrote has been read.
+  const exited = once(child, 'close').then(([code]) => code as number | null);
   // A failing test must not leave the server running.
   const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   void exited.finally(() => clearTimeout(timer));
