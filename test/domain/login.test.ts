@@ -23,9 +23,11 @@ describe('loginKey', () => {
     assert.equal(loginKey('Ёжик'), loginKey('ёЖИК'));
   });
 
-  test('folds fully: ß is ss, final sigma is sigma', () => {
+  test('folds fully: ß and ẞ are ss, final sigma is sigma', () => {
     assert.equal(loginKey('Straße'), loginKey('STRASSE'));
     assert.equal(loginKey('ß'), 'ss');
+    assert.equal(loginKey('ẞ'), 'ss');
+    assert.equal(loginKey(loginKey('ẞ')), loginKey('ẞ'));
     assert.equal(loginKey('ΟΔΟΣ'), loginKey('οδος'));
     assert.equal(loginKey('οδος'), loginKey('οδοσ'));
   });
