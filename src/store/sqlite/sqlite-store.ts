@@ -112,7 +112,7 @@ class SqliteStore implements Store {
          JOIN room_members m ON m.room_id = r.id
          JOIN users u ON u.id = m.user_id
          WHERE mine.user_id = ?
-         ORDER BY r.last_activity_at DESC, r.id DESC, u.id`,
+         ORDER BY r.last_activity_at DESC, r.last_message_id DESC, r.id DESC, u.id`,
       ),
       roomOfMember: db.prepare<{ room: number; user: number }, MemberRow>(
         `SELECT m.room_id, u.id AS user_id, u.login
