@@ -20,6 +20,8 @@ export interface Figure {
   readonly better: 'higher' | 'lower';
   /** The target for server / baseline. */
   readonly targetRatio?: number;
+  /** What a reader must know to read the figure right. */
+  readonly note?: string | undefined;
 }
 
 export interface ScenarioOutcome {
