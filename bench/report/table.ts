@@ -19,9 +19,12 @@ const HEADER: Row = {
   target: 'Target',
 };
 
+const COLUMNS = Object.keys(HEADER) as Array<keyof Row>;
+
 function formatValue(value: number | undefined, unit: string): string {
   if (value === undefined) return '—';
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  const size = Math.abs(value);
+  const digits = Number.isInteger(value) || size >= 100 ? 0 : size >= 10 ? 1 : 2;
   const number = value.toLocaleString('en-US', {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
@@ -47,21 +50,41 @@ function rowOf(figure: Figure): Row {
   };
 }
 
-const COLUMNS = Object.keys(HEADER) as Array<keyof Row>;
-
-export function textTable(figures: readonly Figure[]): string {
-  const rows = [HEADER, ...figures.map(rowOf)];
-  const widths = COLUMNS.map((column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row: Row) =>
-    COLUMNS.map((column, index) => row[column].padEnd(widths[index] ?? 0))
-      .join('  ')
-      .trimEnd();
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  return [line(HEADER), rule, ...rows.slice(1).map(line)].join('\n');
+/** The rows, each figure with a note numbered in its metric, and the numbered notes. */
+function withNotes(figures: readonly Figure[]): { rows: Row[]; notes: string[] } {
+  const notes: string[] = [];
+  const rows = figures.map((figure) => {
+    const row = rowOf(figure);
+    if (!figure.note) return row;
+    notes.push(`(${notes.length + 1}) ${figure.note}`);
+    return { ...row, metric: `${row.metric} (${notes.length})` };
+  });
+  return { rows, notes };
 }
 
+/** Padded columns between `open`, `gap` and `close`, the header over a rule of dashes. */
+function aligned(rows: readonly Row[], open: string, gap: string, close: string): string[] {
+  const all = [HEADER, ...rows];
+  const widths = COLUMNS.map((column) => Math.max(...all.map((row) => row[column].length)));
+  const line = (cells: string[]) =>
+    `${open}${cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join(gap)}${close}`.trimEnd();
+  const cellsOf = (row: Row) => COLUMNS.map((column) => row[column]);
+  return [
+    line(cellsOf(HEADER)),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map((row) => line(cellsOf(row))),
+  ];
+}
+
+export function textTable(figures: readonly Figure[]): string {
+  const { rows, notes } = withNotes(figures);
+  return [...aligned(rows, '', '  ', ''), ...notes].join('\n');
+}
+
+/** Laid out as the repository's formatter lays out Markdown tables, so the file passes `biome check`. */
 export function markdownTable(figures: readonly Figure[]): string {
-  const line = (row: Row) => `| ${COLUMNS.map((column) => row[column]).join(' | ')} |`;
-  const rule = `|${COLUMNS.map(() => '---').join('|')}|`;
-  return [line(HEADER), rule, ...figures.map((figure) => line(rowOf(figure)))].join('\n');
+  const { rows, notes } = withNotes(figures);
+  const table = aligned(rows, '| ', ' | ', ' |');
+  const list = notes.map((note) => `- ${note}`);
+  return (notes.length === 0 ? table : [...table, '', ...list]).join('\n');
 }
