@@ -30,10 +30,10 @@ function escapeXml(text: string): string {
 }
 
 export function sweepChart(
-  { server, baseline, p99LimitMs }: FanOutDetails,
+  { server, baseline, batched, p99LimitMs }: FanOutDetails,
   machine: Machine,
 ): string {
-  const title = `Fan-out latency, server vs bare ws (${machine.cores} cores, ${machine.cpuModel})`;
+  const title = `Fan-out latency, server vs ws relays (${machine.cores} cores, ${machine.cpuModel})`;
   const series = (label: string, color: string, steps: StepResult[]): Series[] => [
     {
       label: `${label} p50`,
@@ -50,7 +50,8 @@ export function sweepChart(
   ];
   const all = [
     ...series('server', '#1f6feb', server.steps),
-    ...series('bare ws', '#d9480f', baseline.steps),
+    ...series('bare ws relay', '#d9480f', baseline.steps),
+    ...series('batching relay', '#2f9e44', batched.steps),
   ];
   const xMax = Math.max(1, ...all.flatMap((line) => line.points.map(([x]) => x))) * 1.05;
   const xStep = niceStep(xMax);

@@ -83,7 +83,7 @@ export const idle: Scenario = {
   async run(context): Promise<ScenarioOutcome> {
     const args = [INSPECT_FLAG, ...context.serverArgs];
     const server = await measureOn(context, await startChatServer({ args }));
-    const baseline = await measureOn(context, await startWsBaseline([INSPECT_FLAG]));
+    const baseline = await measureOn(context, await startWsBaseline({ nodeFlags: [INSPECT_FLAG] }));
     const reached = Math.min(server.opened, baseline.opened);
     return {
       figures: [

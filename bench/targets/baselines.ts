@@ -5,18 +5,28 @@ import type { RoomPlan, WsTarget } from './target.js';
 async function startBaseline(
   name: string,
   script: string,
-  nodeFlags: readonly string[],
+  options: { nodeFlags?: readonly string[]; env?: Record<string, string> } = {},
 ): Promise<Started> {
-  const args = [...nodeFlags, '--import', 'tsx', `bench/baselines/${script}`];
-  return startProcess({ name, args, port: await freePort() });
+  const args = [...(options.nodeFlags ?? []), '--import', 'tsx', `bench/baselines/${script}`];
+  return startProcess({ name, args, env: options.env, port: await freePort() });
 }
 
-/** `nodeFlags`, e.g. --inspect, go before the script as they do for the server. */
-export async function startWsBaseline(nodeFlags: readonly string[] = []): Promise<WsTarget> {
-  const child = await startBaseline('ws baseline', 'ws-broadcast.ts', nodeFlags);
+export interface WsBaselineOptions {
+  /** Node flags, e.g. --inspect, before the script as for the server. */
+  readonly nodeFlags?: readonly string[];
+  /** Relay the frames of one event-loop turn together, one write per socket (as the server). */
+  readonly batched?: boolean;
+}
+
+export async function startWsBaseline(options: WsBaselineOptions = {}): Promise<WsTarget> {
+  const label = options.batched ? 'batched' : 'baseline';
+  const child = await startBaseline(`ws ${label}`, 'ws-broadcast.ts', {
+    nodeFlags: options.nodeFlags,
+    env: { RELAY: options.batched ? 'batched' : 'each' },
+  });
   let nextRoom = 1;
   return {
-    label: 'baseline',
+    label,
     child,
     wsBase: `ws://127.0.0.1:${child.port}`,
     // No accounts: rooms are just paths, members just sockets.
@@ -36,5 +46,5 @@ export async function startWsBaseline(nodeFlags: readonly string[] = []): Promis
 }
 
 export async function startHttpBaseline(): Promise<Started> {
-  return startBaseline('fastify baseline', 'fastify-json.ts', []);
+  return startBaseline('fastify baseline', 'fastify-json.ts');
 }

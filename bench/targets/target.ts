@@ -12,7 +12,8 @@ export interface RoomPlan {
 }
 
 export interface WsTarget {
-  readonly label: 'server' | 'baseline';
+  /** server, baseline (bare ws relay) or batched (the relay batching per turn). */
+  readonly label: string;
   readonly child: Started;
   /** ws://127.0.0.1:port */
   readonly wsBase: string;
