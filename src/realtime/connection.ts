@@ -2,15 +2,17 @@
 import type { WebSocket } from 'ws';
 import type { RoomEvent } from '../bus/bus.js';
 import type { Session } from '../domain/accounts.js';
-import type { Messages } from '../domain/messages.js';
+import { type Messages, toMessageJson } from '../domain/messages.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { ackFrame, errorFrame, parseFrame } from './frames.js';
-import { type Hub, storedEvent } from './hub.js';
+import type { Hub } from './hub.js';
 
 const REPLAY_PAGE = 200;
+/** One options object for every send: the fan-out allocates nothing per delivery. */
+const AS_TEXT = { binary: false } as const;
 
 /** What every connection shares: one object for all of them. */
 export interface ConnectionContext {
@@ -37,9 +39,8 @@ function onPong(this: WebSocket): void {
 function onClose(this: WebSocket): void {
   connectionOf.get(this)?.closed();
 }
-function onError(this: WebSocket): void {
-  this.terminate();
-}
+/** After a protocol error (1002, 1007, 1009) `ws` closes the socket itself, close frame first. */
+function onError(): void {}
 
 let nextConnectionId = 1;
 
@@ -65,6 +66,9 @@ export class Connection {
     ws.on('pong', onPong);
     ws.on('close', onClose);
     ws.on('error', onError);
+    // No frame is read before the room's fan-out includes this connection, so that the
+    // acknowledgement of every message it sends comes back through the fan-out, in id order.
+    ws.pause();
   }
 
   /** Joins the room's fan-out; with `after`, first replays what was stored since. */
@@ -74,15 +78,16 @@ export class Connection {
       this.lastSentId = after;
     }
     try {
-      await this.context.hub.join(this);
-      if (after !== undefined) await this.replay();
+      const joinedAfter = await this.context.hub.join(this);
+      this.ws.resume();
+      if (after !== undefined) await this.replay(joinedAfter);
     } catch {
-      this.close(1011);
+      this.close(CLOSE_CODES.serverError);
     }
   }
 
   /** A message of the room from someone else. Returns whether it was sent. */
-  deliver(event: RoomEvent, payload: Buffer): boolean {
+  deliver(event: RoomEvent, payload: Buffer | string): boolean {
     if (event.id <= this.lastSentId) return false;
     if (this.backlog) return this.hold(event);
     this.lastSentId = event.id;
@@ -124,7 +129,9 @@ export class Connection {
     this.context.messages.post(posted, this.id).then(
       (stored) => {
         // A retry of a stored client id is not published again: acknowledge it here.
-        if (stored.duplicate && clientId) this.send(ackFrame(storedEvent(stored).wire, clientId));
+        if (stored.duplicate && clientId) {
+          this.send(ackFrame(JSON.stringify(toMessageJson(stored)), clientId));
+        }
       },
       (error: unknown) => {
         this.sendError(error instanceof AppError ? error.code : 'unavailable', clientId);
@@ -143,9 +150,20 @@ export class Connection {
 
   close(code: number): void {
     this.context.hub.leave(this);
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
-      this.ws.close(code);
-    }
+    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code);
+  }
+
+  /** Closes with `code`; resolves once the socket is gone, cut after `graceMs` if the client lingers. */
+  shutDown(code: number, graceMs: number): Promise<void> {
+    this.close(code);
+    if (this.ws.readyState === this.ws.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.ws.terminate(), graceMs);
+      this.ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** The socket is gone. */
@@ -157,16 +175,20 @@ export class Connection {
   private send(data: Buffer | string): boolean {
     if (this.ws.readyState !== this.ws.OPEN) return false;
     if (this.ws.bufferedAmount > this.context.maxBufferedBytes) {
-      this.context.metrics.slowConsumerCloses.inc();
-      this.close(CLOSE_CODES.slowConsumer);
+      this.closeSlow();
       return false;
     }
-    this.ws.send(data, { binary: false });
+    this.ws.send(data, AS_TEXT);
     return true;
   }
 
   private sendError(code: ErrorCode, clientId: string | null): void {
     this.send(errorFrame(code, clientId));
+  }
+
+  private closeSlow(): void {
+    this.context.metrics.slowConsumerCloses.inc();
+    this.close(CLOSE_CODES.slowConsumer);
   }
 
   private overRate(): boolean {
@@ -181,37 +203,47 @@ export class Connection {
   private hold(event: RoomEvent): boolean {
     this.backlog?.push(event);
     this.backlogBytes += event.wire.length;
-    if (this.backlogBytes > this.context.maxBufferedBytes) {
-      this.context.metrics.slowConsumerCloses.inc();
-      this.close(CLOSE_CODES.slowConsumer);
-    }
+    if (this.backlogBytes > this.context.maxBufferedBytes) this.closeSlow();
     return false;
   }
 
-  /** Sends stored history page by page, each page once the previous one has drained, then goes live. */
-  private async replay(): Promise<void> {
-    for (;;) {
+  /**
+   * Sends the messages stored up to `until` (those the fan-out will not bring), page by page as
+   * the socket drains, then what the fan-out brought meanwhile.
+   */
+  private async replay(until: number): Promise<void> {
+    while (this.lastSentId < until && this.ws.readyState === this.ws.OPEN) {
       const page = await this.context.store.history(this.roomId, {
         after: this.lastSentId,
+        before: until + 1,
         limit: REPLAY_PAGE,
       });
-      const last = page.pop();
-      for (const message of page) this.send(storedEvent(message).wire);
+      const last = page.at(-1);
       if (!last) break;
+      for (const message of page) await this.sendStored(JSON.stringify(toMessageJson(message)));
       this.lastSentId = last.id;
-      await this.sendAndDrain(storedEvent(last).wire);
-      if (page.length + 1 < REPLAY_PAGE || this.ws.readyState !== this.ws.OPEN) break;
     }
+    this.goLive();
+  }
+
+  /** Replayed history is not dropped for slowness: it waits for the socket to drain instead. */
+  private sendStored(wire: string): Promise<void> | undefined {
+    if (this.ws.bufferedAmount < this.context.maxBufferedBytes / 2) {
+      this.ws.send(wire, AS_TEXT);
+      return undefined;
+    }
+    return new Promise((resolve) => this.ws.send(wire, AS_TEXT, () => resolve()));
+  }
+
+  private goLive(): void {
     const held = this.backlog ?? [];
     this.backlog = undefined;
     this.backlogBytes = 0;
+    let delivered = 0;
     for (const event of held) {
       if (event.origin === this.id) this.acknowledge(event);
-      else this.deliver(event, Buffer.from(event.wire));
+      else if (this.deliver(event, event.wire)) delivered++;
     }
-  }
-
-  private sendAndDrain(data: string): Promise<void> {
-    return new Promise((resolve) => this.ws.send(data, { binary: false }, () => resolve()));
+    this.context.metrics.deliveries.inc(delivered);
   }
 }

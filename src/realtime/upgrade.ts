@@ -58,6 +58,10 @@ function refuse(socket: Duplex, error: unknown): void {
   );
 }
 
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
 export function attachRealtime(server: Server, options: RealtimeOptions): Realtime {
   const { accounts, rooms, context, log } = options;
   const wss = new WebSocketServer({
@@ -77,16 +81,22 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
       throw new AppError('forbidden_origin');
     }
     const chat = parseChatRequest(request.url);
-    if (!context.accepting) throw new AppError('unavailable', 'the server is shutting down');
+    refuseWhenStopping();
     const session = await accounts.authenticate(chat.sessionId);
     const roomId = await rooms.requireMember(session.user.id, chat.roomId);
+    // Shutdown may have begun while the checks ran: a socket opened now would miss the 1001.
+    refuseWhenStopping();
     wss.handleUpgrade(request, socket, head, (ws) => {
       void new Connection(ws, session, roomId, context).start(chat.after);
     });
   }
 
+  function refuseWhenStopping(): void {
+    if (!context.accepting) throw new AppError('unavailable', 'the server is shutting down');
+  }
+
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     accept(request, socket, head).catch((error: unknown) => {
       if (!(error instanceof AppError)) log.error({ err: error }, 'websocket upgrade failed');
       refuse(socket, error);
