@@ -212,6 +212,8 @@ export class Connection {
    * the socket drains, then what the fan-out brought meanwhile.
    */
   private async replay(until: number): Promise<void> {
+    // An `after` past the room's last message must not hold back the messages still to come.
+    this.lastSentId = Math.min(this.lastSentId, until);
     while (this.lastSentId < until && this.ws.readyState === this.ws.OPEN) {
       const page = await this.context.store.history(this.roomId, {
         after: this.lastSentId,
