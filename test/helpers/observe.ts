@@ -1,5 +1,7 @@
 // What the server has stored and counted, read over HTTP as a client or an operator would.
 
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { request } from './http.js';
 import type { Frame } from './ws.js';
 
@@ -37,4 +39,14 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ti
     if (Date.now() > deadline) throw new Error(`condition still false after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Heap and buffers in use after a full collection: what this process (and its server) holds. */
+export function memoryInUse(): number {
+  gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
 }
