@@ -21,8 +21,6 @@ import { openStore } from './store/open-store.js';
 /** How long an out-of-order event from another node waits before the gap is read from the store. */
 const GAP_WAIT_MS = 100;
 const SESSION_SWEEP_MS = 60 * 60 * 1000;
-/** How long a client gets to answer the shutdown's close frame before its socket is cut. */
-const CLOSE_GRACE_MS = 2000;
 
 export interface ChatServer {
   readonly http: FastifyInstance;
@@ -116,7 +114,7 @@ export async function createServer(
       context.accepting = false;
       realtime.stop();
       await batcher.drain();
-      await hub.closeAll(CLOSE_CODES.goingAway, CLOSE_GRACE_MS);
+      await hub.closeAll(CLOSE_CODES.goingAway);
       await http.close();
       await bus.close();
       await store.close();

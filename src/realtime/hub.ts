@@ -7,6 +7,8 @@ import type { Connection } from './connection.js';
 import { RoomSequencer } from './room-sequencer.js';
 
 const GAP_FILL_PAGE = 200;
+/** How long a client gets to answer a closing handshake before its socket is cut. */
+const CLOSE_GRACE_MS = 2000;
 
 interface RoomChannel {
   readonly connections: Set<Connection>;
@@ -80,7 +82,7 @@ export class Hub {
   }
 
   /** Closes every connection with `code`; resolves once their sockets are gone. */
-  async closeAll(code: number, graceMs: number): Promise<void> {
+  async closeAll(code: number, graceMs = CLOSE_GRACE_MS): Promise<void> {
     const connections = [...this.sessions.values()].flatMap((siblings) => [...siblings]);
     await Promise.all(connections.map((connection) => connection.shutDown(code, graceMs)));
   }
