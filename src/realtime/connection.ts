@@ -88,7 +88,7 @@ export class Connection {
 
   /** A message of the room from someone else. Returns whether it was sent. */
   deliver(event: RoomEvent, payload: Buffer | string): boolean {
-    if (event.id <= this.lastSentId) return false;
+    if (event.id <= this.lastSentId || !this.isOpen()) return false;
     if (this.backlog) return this.hold(event);
     this.lastSentId = event.id;
     return this.send(payload);
@@ -96,6 +96,7 @@ export class Connection {
 
   /** This connection's own message, now stored and published: acknowledge it in its place. */
   acknowledge(event: RoomEvent): void {
+    if (!this.isOpen()) return;
     if (this.backlog) {
       this.hold(event);
       return;
@@ -148,9 +149,9 @@ export class Connection {
     this.ws.ping();
   }
 
+  /** Starts the closing handshake; the hub keeps the connection until its socket is gone. */
   close(code: number): void {
-    this.context.hub.leave(this);
-    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code);
+    if (this.isOpen()) this.ws.close(code);
   }
 
   /** Closes with `code`; resolves once the socket is gone, cut after `graceMs` if the client lingers. */
@@ -172,8 +173,12 @@ export class Connection {
     connectionOf.delete(this.ws);
   }
 
+  private isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
   private send(data: Buffer | string): boolean {
-    if (this.ws.readyState !== this.ws.OPEN) return false;
+    if (!this.isOpen()) return false;
     if (this.ws.bufferedAmount > this.context.maxBufferedBytes) {
       this.closeSlow();
       return false;
@@ -214,7 +219,7 @@ export class Connection {
   private async replay(until: number): Promise<void> {
     // An `after` past the room's last message must not hold back the messages still to come.
     this.lastSentId = Math.min(this.lastSentId, until);
-    while (this.lastSentId < until && this.ws.readyState === this.ws.OPEN) {
+    while (this.lastSentId < until && this.isOpen()) {
       const page = await this.context.store.history(this.roomId, {
         after: this.lastSentId,
         before: until + 1,

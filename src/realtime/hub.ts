@@ -60,6 +60,7 @@ export class Hub {
     return channel.sequencer ? Promise.resolve(channel.sequencer.deliveredUpTo) : channel.ready;
   }
 
+  /** The connection's socket is gone. */
   leave(connection: Connection): void {
     const channel = this.rooms.get(connection.roomId);
     if (!channel?.connections.delete(connection)) return;
