@@ -73,9 +73,13 @@ export class Connection {
       this.backlog = [];
       this.lastSentId = after;
     }
+    // Frames are read once live: a message sent before the room's subscription is ready (on a
+    // node that had no socket in the room) would otherwise come back without its acknowledgement.
+    this.ws.pause();
     try {
       await this.context.hub.join(this);
       if (after !== undefined) await this.replay();
+      this.ws.resume();
     } catch {
       this.close(1011);
     }
