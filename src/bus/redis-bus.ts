@@ -137,7 +137,8 @@ class RedisBus implements Bus {
 
   private connect(role: Role, options: RedisOptions): Redis {
     const client = new Redis(this.options.url, options);
-    client.on('error', (error: Error) => this.reportTrouble(role, error));
+    client.on('error', (error: Error) => this.reportTrouble(role, error.message));
+    client.on('close', () => this.reportTrouble(role, 'connection closed'));
     client.on('ready', () => this.reportRecovery(role));
     return client;
   }
@@ -148,8 +149,12 @@ class RedisBus implements Bus {
   }
 
   private send(channel: string, payload: string): void {
+    if (this.publisher.status !== 'ready') {
+      this.reportTrouble('publisher', 'not connected: an event was delivered on this node only');
+      return;
+    }
     this.publisher.publish(channel, payload).catch((error: Error) => {
-      this.reportTrouble('publisher', error);
+      this.reportTrouble('publisher', error.message);
     });
   }
 
@@ -158,7 +163,9 @@ class RedisBus implements Bus {
    * WebSocket join for long: a command queued while Redis is down is sent once it is back.
    */
   private async settle(command: Promise<unknown>): Promise<void> {
-    const confirmed = command.catch((error: Error) => this.reportTrouble('subscriber', error));
+    const confirmed = command.catch((error: Error) =>
+      this.reportTrouble('subscriber', error.message),
+    );
     if (this.subscriber.status === 'ready') await atMost(SUBSCRIBE_WAIT_MS, confirmed);
   }
 
@@ -172,7 +179,7 @@ class RedisBus implements Bus {
     if (envelope && envelope.node !== this.node) this.listener?.onRoomEvent(envelope.body);
   }
 
-  private reportTrouble(role: Role, error: Error): void {
+  private reportTrouble(role: Role, problem: string): void {
     if (this.closing) return;
     const now = Date.now();
     const trouble = this.trouble.get(role);
@@ -181,7 +188,7 @@ class RedisBus implements Bus {
       return;
     }
     this.options.log.warn(
-      { connection: role, error: error.message, unreported: trouble?.unreported ?? 0 },
+      { connection: role, problem, unreported: trouble?.unreported ?? 0 },
       'redis connection trouble: local sockets are still served',
     );
     this.trouble.set(role, { reportedAt: now, unreported: 0 });

@@ -30,6 +30,8 @@ export interface Cluster {
   node(index: number): ClusterNode;
   /** Channel prefix of this cluster: no other test run hears it. */
   readonly channelPrefix: string;
+  /** The environment that points a process at the cluster's database. */
+  readonly databaseEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       if (!found) throw new Error(`the cluster has no node ${index}`);
       return found;
     };
-    return { nodes, node, channelPrefix, close };
+    return { nodes, node, channelPrefix, databaseEnv: database.env, close };
   } catch (error) {
     await close();
     throw new Error(`${(error as Error).message}\n${outputs.flat().join('\n')}`);
