@@ -17,6 +17,12 @@ async function eventually(what: string, check: () => Promise<boolean>): Promise<
   }
 }
 
+/** Waits for the acknowledgement of the client's frame with this client_id. */
+const acknowledged = (client: ChatClient, clientId: string) =>
+  eventually(`${clientId} is acknowledged`, async () =>
+    client.received.some((frame) => frame.client_id === clientId),
+  );
+
 const withoutClientId = ({ client_id: _, ...message }: Frame) => message;
 
 for (const backend of backends()) {
@@ -82,7 +88,8 @@ for (const backend of backends()) {
       const [ack] = await aliceOn1.waitFor(1);
       assert.equal(ack?.client_id, 'outage');
       assert.deepEqual(await bobOn1.waitFor(2), [first, withoutClientId(ack as Frame)]);
-      carolOn2.send({ text: 'during the outage, node 2' });
+      carolOn2.send({ text: 'during the outage, node 2', client_id: 'carol-outage' });
+      await acknowledged(carolOn2, 'carol-outage');
 
       // A room this node has no subscription to yet: the join must not wait for Redis.
       const erinOn1 = await open(0, otherRoomId, erin as TestUser);
@@ -101,8 +108,9 @@ for (const backend of backends()) {
       await subscribed(roomId, 2);
       await subscribed(otherRoomId, 2);
 
-      carolOn2.send({ text: 'after the outage, node 2' });
+      carolOn2.send({ text: 'after the outage, node 2', client_id: 'carol-after' });
       frankOn2.send({ text: 'to erin, after the outage' });
+      await acknowledged(carolOn2, 'carol-after');
       const history = await fullHistory(url(1), (carol as TestUser).session, roomId);
       assert.equal(history.length, 4);
       assert.deepEqual(await bobOn1.waitFor(4), history, 'the gap is filled from the store');
