@@ -1,5 +1,5 @@
 // Runs one server node as a child process: its output line by line, its URL once it listens, stopping it.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,8 @@ export interface NodeProcess {
   readonly pid: number;
   /** The base URL, e.g. http://127.0.0.1:8081; rejects if the process exits before listening. */
   readonly url: Promise<string>;
+  /** Resolves when the process exits, with how: `code 0`, `SIGTERM`… */
+  readonly exited: Promise<string>;
   /** SIGTERM (a graceful shutdown), then SIGKILL if it takes too long; resolves once exited. */
   stop(): Promise<void>;
 }
@@ -26,11 +28,6 @@ function logMessage(line: string): string | undefined {
   }
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
 /** Starts `node --import tsx src/main.ts` with exactly `env`; every output line goes to `onLine`. */
 export function startNode(
   env: Record<string, string>,
@@ -42,6 +39,9 @@ export function startNode(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error('could not start a server node');
+  const exited = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(signal ?? `code ${code}`));
+  });
   const url = new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).on('line', (line) => {
       onLine(line);
@@ -49,19 +49,18 @@ export function startNode(
       if (message?.startsWith(LISTENING)) resolve(message.slice(LISTENING.length));
     });
     createInterface({ input: child.stderr }).on('line', onLine);
-    child.once('exit', (code, signal) =>
-      reject(new Error(`server node exited before listening (${signal ?? `code ${code}`})`)),
-    );
+    exited.then((how) => reject(new Error(`server node exited before listening (${how})`)));
   });
   url.catch(() => undefined);
   return {
     pid: child.pid,
     url,
+    exited,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const killer = setTimeout(() => child.kill('SIGKILL'), STOP_WAIT_MS);
       child.kill('SIGTERM');
-      await exited(child);
+      await exited;
       clearTimeout(killer);
     },
   };
