@@ -125,10 +125,11 @@ class RedisBus implements Bus {
   async close(): Promise<void> {
     this.closing = true;
     this.listener = undefined;
-    // QUIT after the last publishes, so messages stored during shutdown still reach the other nodes.
-    await this.publisher.quit().catch(() => undefined);
-    this.publisher.disconnect();
-    this.subscriber.disconnect();
+    // QUIT after the last publishes, so messages stored during shutdown still reach the other nodes;
+    // a Redis that is down gets no say in how long shutdown takes.
+    const clients = [this.publisher, this.subscriber];
+    await Promise.all(clients.map((client) => atMost(COMMAND_TIMEOUT_MS, client.quit())));
+    for (const client of clients) client.disconnect();
   }
 
   private roomChannel(roomId: number): string {

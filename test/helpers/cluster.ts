@@ -38,7 +38,8 @@ export interface Cluster {
 export interface ClusterOptions {
   readonly size: number;
   readonly backend: Backend;
-  readonly redisUrl: string;
+  /** Unset: each node fans out on its own (for a 1-node baseline). */
+  readonly redisUrl?: string;
   readonly env?: Record<string, string>;
 }
 
@@ -60,8 +61,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     ...TEST_ENV,
     LOG_LEVEL: 'info',
     ...database.env,
-    REDIS_URL: options.redisUrl,
-    REDIS_CHANNEL_PREFIX: channelPrefix,
+    ...(options.redisUrl && { REDIS_URL: options.redisUrl, REDIS_CHANNEL_PREFIX: channelPrefix }),
     ...options.env,
   };
   const processes: NodeProcess[] = [];
