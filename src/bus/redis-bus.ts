@@ -40,19 +40,14 @@ export async function openRedisBus(options: RedisBusOptions): Promise<Bus> {
   return bus;
 }
 
-function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
-  let timer: NodeJS.Timeout | undefined;
-  const promise = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
-}
-
 /** Settles when `promise` does or after `ms`, whichever comes first; never rejects. */
 async function atMost(ms: number, promise: Promise<unknown>): Promise<void> {
-  const timer = delay(ms);
-  await Promise.race([promise.catch(() => undefined), timer.promise]);
-  timer.cancel();
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.catch(() => undefined), elapsed]);
+  clearTimeout(timer);
 }
 
 class RedisBus implements Bus {
