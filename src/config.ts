@@ -167,7 +167,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = Object.entries(errors).map(([name, error]) => `${name} ${error?.message}`);
     if (problems.length > 0) throw new ConfigError(problems);
   };
-  const e = cleanEnv(env, SETTINGS, { reporter });
+  // `REDIS_URL=` in an env file means "not set": an empty value takes the default.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const e = cleanEnv(given, SETTINGS, { reporter });
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,

@@ -8,6 +8,7 @@ export const ERRORS = {
   user_not_found: 422,
   wrong_credentials: 422,
   room_not_found: 422,
+  bad_request: 400,
   unauthorized: 401,
   forbidden_origin: 403,
   not_found: 404,
@@ -15,6 +16,7 @@ export const ERRORS = {
   payload_too_large: 413,
   upgrade_required: 426,
   too_many_requests: 429,
+  headers_too_large: 431,
   internal_error: 500,
   unavailable: 503,
 } as const;

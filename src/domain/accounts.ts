@@ -45,6 +45,8 @@ export class Accounts {
 
   async login(rawLogin: string, password: string): Promise<SessionStart> {
     const login = normaliseLogin(rawLogin);
+    // No account can have a password breaking the rules: say so instead of hashing it.
+    validatePassword(password);
     const credentials = await this.store.findCredentials(loginKey(login));
     if (!credentials) throw new AppError('user_not_found');
     if (!(await this.passwords.verify(credentials.passwordHash, password))) {

@@ -30,7 +30,10 @@ export function normaliseLogin(raw: string): string {
   return login;
 }
 
+/** Throws `invalid_json` unless the password is well-formed Unicode of an allowed length. */
 export function validatePassword(password: string): void {
+  // A lone surrogate would be hashed as U+FFFD, so two different strings would match.
+  if (!password.isWellFormed()) throw new AppError('invalid_json', 'password is not valid Unicode');
   const length = codePoints(password);
   if (length < PASSWORD_MIN_CHARS || length > PASSWORD_MAX_CHARS) {
     throw new AppError(
@@ -41,10 +44,11 @@ export function validatePassword(password: string): void {
 }
 
 /**
- * The case-insensitive identity of a login: NFC, then full case folding (upper then lower
- * case maps ß to ss and ς to σ, as Unicode case folding does), then NFC again.
+ * The case-insensitive identity of a login: NFC, then full case folding, then NFC again.
+ * Lower, upper, lower maps ß and ẞ to ss and ς to σ, as Unicode case folding does, and gives
+ * the same key when applied to a key.
  * `Вася` and `вАСЯ` share one key; a unique index on it makes them one user.
  */
 export function loginKey(text: string): string {
-  return text.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+  return text.normalize('NFC').toLowerCase().toUpperCase().toLowerCase().normalize('NFC');
 }

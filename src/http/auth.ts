@@ -14,6 +14,7 @@ export function sessionOf(request: FastifyRequest): Session {
   return request.session;
 }
 
+/** An `onRequest` hook: a bad session is 401 before the body is even parsed or validated. */
 export function sessionHook(accounts: Accounts) {
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers['x-session-id'];

@@ -1,5 +1,7 @@
 // The one place where any error becomes an HTTP status and `{"error":{"code":...}}`.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import { AppError } from '../errors.js';
 
 /** Fastify's own errors that mean the body was not acceptable JSON. */
@@ -18,18 +20,53 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
   if (BODY_ERRORS.has(fastifyError.code) || error instanceof SyntaxError) {
     return new AppError('invalid_json', 'body is not valid JSON');
   }
+  if (fastifyError.code === 'FST_ERR_BAD_URL') {
+    return new AppError('bad_request', 'the URL is not validly percent-encoded');
+  }
   if (fastifyError.statusCode === 404) return new AppError('not_found');
   return new AppError('internal_error');
 }
+
+function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  return reply.status(error.status).send(error.toJSON());
+}
+
+/** A whole HTTP/1.1 error response, for sockets that never became a Fastify request. */
+export function rawErrorResponse(error: AppError): string {
+  const body = JSON.stringify(error.toJSON());
+  return (
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\n` +
+    'Connection: close\r\n' +
+    'Content-Type: application/json; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
+/** Requests Node's HTTP parser refuses (headers over 16 KiB, broken syntax) get JSON too. */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const appError =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? new AppError('headers_too_large')
+        : new AppError('bad_request', 'the request is not valid HTTP');
+    socket.write(rawErrorResponse(appError));
+  }
+  socket.destroy(error);
+}
+
+/** Options for Fastify() itself: errors raised before routing (bad URLs, bad HTTP). */
+export const errorServerOptions = {
+  frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) =>
+    sendError(reply, toAppError(error)),
+  clientErrorHandler: answerClientError,
+} satisfies FastifyServerOptions;
 
 export function useErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
     if (appError.code === 'internal_error') request.log.error({ err: error }, 'request failed');
-    return reply.status(appError.status).send(appError.toJSON());
+    return sendError(reply, appError);
   });
-  app.setNotFoundHandler((_request, reply) => {
-    const error = new AppError('not_found');
-    return reply.status(error.status).send(error.toJSON());
-  });
+  app.setNotFoundHandler((_request, reply) => sendError(reply, new AppError('not_found')));
 }

@@ -2,16 +2,17 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, UnavailableError } from '../errors.js';
 import { useSessions } from './auth.js';
 import { useJsonBodies } from './body.js';
-import { useErrorHandler } from './error-handler.js';
+import { errorServerOptions, useErrorHandler } from './error-handler.js';
 import { loggerOptions } from './logging.js';
 import { answerOtherMethods, recordRoutes } from './method-not-allowed.js';
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
 import { userRoutes } from './routes/users.js';
+import { webRoutes } from './routes/web.js';
 import type { HttpServices } from './services.js';
 import { useSchemaValidation } from './validation.js';
 
@@ -29,6 +30,16 @@ function useRequestMetrics(app: FastifyInstance, services: HttpServices): void {
   });
 }
 
+function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new UnavailableError('the server is shutting down');
+  });
+}
+
 export async function buildHttpServer(
   config: HttpConfig,
   services: HttpServices,
@@ -37,13 +48,18 @@ export async function buildHttpServer(
     logger: loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    return503OnClosing: true,
+    // Refused by refuseWhileClosing instead, so the 503 has the API's error body.
+    return503OnClosing: false,
+    ...errorServerOptions,
+    // Any over-long `:id` is just not a room (422), not a 414: no route has a pattern to protect.
+    routerOptions: { maxParamLength: Number.MAX_SAFE_INTEGER },
   });
   useJsonBodies(app);
   useSchemaValidation(app);
   useErrorHandler(app);
   useSessions(app);
   useRequestMetrics(app, services);
+  refuseWhileClosing(app);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: () => new AppError('too_many_requests'),
@@ -54,6 +70,7 @@ export async function buildHttpServer(
   userRoutes(app, services);
   roomRoutes(app, services);
   healthRoutes(app, services);
+  await webRoutes(app);
   answerOtherMethods(app, routes);
   return app;
 }

@@ -24,7 +24,12 @@ export function parseFrame(data: Buffer, isBinary: boolean): ParsedFrame {
   const echo = typeof clientId === 'string' ? clientId : null;
   const validClientId =
     clientId === null ||
-    (typeof clientId === 'string' && clientId.length > 0 && clientId.length <= CLIENT_ID_MAX_CHARS);
+    (typeof clientId === 'string' &&
+      clientId.length > 0 &&
+      clientId.length <= CLIENT_ID_MAX_CHARS &&
+      // PostgreSQL cannot store NUL or a lone surrogate: one such id would fail its whole batch.
+      clientId.isWellFormed() &&
+      !clientId.includes('\u0000'));
   if (typeof text !== 'string' || !validClientId) {
     return { ok: false, code: 'invalid_json', clientId: echo };
   }

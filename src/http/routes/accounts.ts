@@ -28,7 +28,7 @@ export function accountRoutes(app: FastifyInstance, services: HttpServices): voi
     return { session_id: sessionId };
   });
 
-  app.post('/v1/logout', { preHandler: requireSession }, async (request) => {
+  app.post('/v1/logout', { onRequest: requireSession }, async (request) => {
     const session = sessionOf(request);
     await accounts.logout(session);
     services.onLogout(session.key);
@@ -37,7 +37,7 @@ export function accountRoutes(app: FastifyInstance, services: HttpServices): voi
 
   app.get(
     '/v1/info',
-    { preHandler: requireSession, schema: { response: { 200: user } } },
+    { onRequest: requireSession, schema: { response: { 200: user } } },
     async (request) => sessionOf(request).user,
   );
 }

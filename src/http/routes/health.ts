@@ -6,11 +6,13 @@ import type { HttpServices } from '../services.js';
 export function healthRoutes(app: FastifyInstance, services: HttpServices): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
-  app.get('/readyz', async () => {
+  app.get('/readyz', async (request) => {
     try {
       await services.checkReady();
     } catch (error) {
-      throw new UnavailableError(error instanceof Error ? error.message : 'not ready');
+      // The cause may name hosts or users: it goes to the log, not to whoever asked.
+      request.log.warn({ err: error }, 'not ready');
+      throw new UnavailableError('storage or bus cannot be reached');
     }
     return { status: 'ready' };
   });

@@ -18,17 +18,17 @@ interface HistoryQuery {
 
 export function roomRoutes(app: FastifyInstance, services: HttpServices): void {
   const { rooms, messages } = services;
-  const preHandler = sessionHook(services.accounts);
+  const onRequest = sessionHook(services.accounts);
 
   app.get(
     '/v1/rooms',
-    { preHandler, schema: { response: { 200: { type: 'array', items: room } } } },
+    { onRequest, schema: { response: { 200: { type: 'array', items: room } } } },
     async (request) => rooms.list(sessionOf(request).user.id),
   );
 
   app.post<{ Body: { users: { id: number }[] } }>(
     '/v1/rooms',
-    { preHandler, schema: { body: newRoomBody, response: { 200: room } } },
+    { onRequest, schema: { body: newRoomBody, response: { 200: room } } },
     async (request) => {
       const ids = request.body.users.map((member) => member.id);
       return rooms.create(sessionOf(request).user.id, ids);
@@ -37,14 +37,14 @@ export function roomRoutes(app: FastifyInstance, services: HttpServices): void {
 
   app.get<{ Params: RoomParams }>(
     '/v1/rooms/:id',
-    { preHandler, schema: { response: { 200: room } } },
+    { onRequest, schema: { response: { 200: room } } },
     async (request) => rooms.get(sessionOf(request).user.id, request.params.id),
   );
 
   app.get<{ Params: RoomParams; Querystring: HistoryQuery }>(
     '/v1/rooms/:id/messages',
     {
-      preHandler,
+      onRequest,
       schema: { querystring: historyQuery, response: { 200: { type: 'array', items: message } } },
     },
     async (request) => {

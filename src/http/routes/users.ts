@@ -6,7 +6,7 @@ import type { HttpServices } from '../services.js';
 
 export function userRoutes(app: FastifyInstance, services: HttpServices): void {
   const route = {
-    preHandler: sessionHook(services.accounts),
+    onRequest: sessionHook(services.accounts),
     schema: { querystring: userSearchQuery, response: { 200: { type: 'array', items: user } } },
   };
   const search = async (request: { query: { q?: string; limit?: number } }) =>

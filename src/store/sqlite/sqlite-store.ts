@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Room, User } from '../../domain/types.js';
+import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
 import { readMigrations } from '../migrations.js';
 import { groupRooms, type MemberRow } from '../room-rows.js';
 import type {
@@ -13,31 +14,6 @@ import type {
   Store,
   StoredMessage,
 } from '../store.js';
-
-interface MessageRow {
-  id: number;
-  room_id: number;
-  user_id: number;
-  text: string;
-  client_id: string | null;
-  previous_id: number;
-  created_at: number;
-}
-
-const MESSAGE_COLUMNS = 'id, room_id, user_id, text, client_id, previous_id, created_at';
-
-function toStored(row: MessageRow, duplicate = false): StoredMessage {
-  return {
-    id: row.id,
-    roomId: row.room_id,
-    userId: row.user_id,
-    text: row.text,
-    clientId: row.client_id,
-    previousId: row.previous_id,
-    createdAt: row.created_at,
-    duplicate,
-  };
-}
 
 /** `sqlite:PATH` → PATH; `sqlite::memory:` → an in-memory database. */
 function filenameOf(url: string): string {
@@ -137,7 +113,7 @@ class SqliteStore implements Store {
          JOIN room_members m ON m.room_id = r.id
          JOIN users u ON u.id = m.user_id
          WHERE mine.user_id = ?
-         ORDER BY r.last_activity_at DESC, r.id DESC, u.id`,
+         ORDER BY r.last_activity_at DESC, r.last_message_id DESC, r.id DESC, u.id`,
       ),
       roomOfMember: db.prepare<{ room: number; user: number }, MemberRow>(
         `SELECT m.room_id, u.id AS user_id, u.login

@@ -1,0 +1,45 @@
+// Applies the versioned migrations (migrations/postgres/NNN_name.sql) that a database lacks.
+import type pg from 'pg';
+import { readMigrations } from '../migrations.js';
+
+/**
+ * One transaction under an advisory lock private to this schema: nodes starting together wait
+ * for the first one, then find its migrations recorded and apply nothing. DDL is transactional
+ * in PostgreSQL, so a failed migration leaves no half-built schema behind.
+ */
+export async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  // A lost connection fails the query under way; the client also emits 'error', which must
+  // not end the process.
+  const ignoreError = () => {};
+  client.on('error', ignoreError);
+  let failed = true;
+  try {
+    await client.query('BEGIN');
+    await applyPending(client);
+    await client.query('COMMIT');
+    failed = false;
+  } finally {
+    client.off('error', ignoreError);
+    // A failed connection is dropped rather than reused, which also rolls its transaction back.
+    client.release(failed);
+  }
+}
+
+async function applyPending(client: pg.PoolClient): Promise<void> {
+  await client.query(
+    `SELECT pg_advisory_xact_lock(hashtext('e-chat-server migrations'), hashtext(current_schema()))`,
+  );
+  await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const done = new Set(applied.rows.map((row) => row.version));
+  for (const migration of readMigrations('postgres')) {
+    if (done.has(migration.version)) continue;
+    await client.query(migration.sql);
+    await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+      migration.version,
+      migration.name,
+    ]);
+  }
+}

@@ -1,0 +1,131 @@
+// Configuration from the environment: defaults, parsing, and refusing bad values all at once.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ConfigError, helpText, loadConfig } from '../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return error.problems;
+  }
+  assert.fail(`accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  test('an empty environment gives the documented defaults', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 8081);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.databaseUrl, 'sqlite:./data/chat.db');
+    assert.equal(config.redisUrl, undefined);
+    assert.equal(config.bodyLimitBytes, 64 * 1024);
+    assert.equal(config.sessionIdleSeconds, 30 * 24 * 3600);
+    assert.equal(config.messageMaxChars, 4096);
+    assert.equal(config.wsMaxFrameBytes, 64 * 1024);
+    assert.equal(config.allowedOrigins, undefined);
+    assert.equal(config.shutdownTimeoutMs, 10_000);
+    assert.equal(config.logLevel, 'info');
+    assert.ok(Object.isFrozen(config));
+  });
+
+  test('values are parsed from their text', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'postgres://root@127.0.0.1:5432/test',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      BODY_LIMIT_BYTES: '1024',
+      SESSION_IDLE_SECONDS: '60',
+      TRUST_PROXY: 'yes',
+      ALLOWED_ORIGINS: 'https://a.example, https://b.example,,',
+      WS_PING_INTERVAL_SECONDS: '5',
+      LOG_LEVEL: 'silent',
+    });
+    assert.equal(config.port, 0);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.databaseUrl, 'postgres://root@127.0.0.1:5432/test');
+    assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
+    assert.equal(config.bodyLimitBytes, 1024);
+    assert.equal(config.sessionIdleSeconds, 60);
+    assert.equal(config.trustProxy, true);
+    assert.deepEqual(config.allowedOrigins, ['https://a.example', 'https://b.example']);
+    assert.equal(config.wsPingIntervalMs, 5000);
+    assert.equal(config.logLevel, 'silent');
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl, 'sqlite::memory:');
+  });
+
+  test('an empty value means unset: the default applies', () => {
+    const config = loadConfig({ PORT: '', REDIS_URL: '', HOST: '', ALLOWED_ORIGINS: '' });
+    assert.equal(config.port, 8081);
+    assert.equal(config.redisUrl, undefined);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.allowedOrigins, undefined);
+  });
+
+  const bad: Array<[string, string]> = [
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PORT', '0x50'],
+    ['BODY_LIMIT_BYTES', '0'],
+    ['SESSION_IDLE_SECONDS', '1'],
+    ['DATABASE_URL', 'mysql://localhost/chat'],
+    ['DATABASE_URL', './chat.db'],
+    ['REDIS_URL', 'http://localhost:6379'],
+    ['LOG_LEVEL', 'loud'],
+    ['TRUST_PROXY', 'maybe'],
+  ];
+  for (const [name, value] of bad) {
+    test(`${name}=${value} is refused, naming the variable`, () => {
+      const problems = problemsOf({ [name]: value });
+      assert.equal(problems.length, 1);
+      assert.match(problems[0] as string, new RegExp(`^${name} `));
+    });
+  }
+
+  test('every bad variable is reported at once, in one line', () => {
+    const problems = problemsOf({ PORT: 'abc', BODY_LIMIT_BYTES: 'lots', LOG_LEVEL: 'loud' });
+    assert.equal(problems.length, 3);
+    try {
+      loadConfig({ PORT: 'abc', BODY_LIMIT_BYTES: 'lots' });
+    } catch (error) {
+      assert.doesNotMatch((error as Error).message, /\n/);
+    }
+  });
+});
+
+describe('helpText', () => {
+  test('lists every variable with its default', () => {
+    const text = helpText();
+    const names = [
+      'PORT',
+      'HOST',
+      'DATABASE_URL',
+      'DATABASE_POOL_SIZE',
+      'REDIS_URL',
+      'LOG_LEVEL',
+      'TRUST_PROXY',
+      'BODY_LIMIT_BYTES',
+      'SESSION_IDLE_SECONDS',
+      'AUTH_RATE_LIMIT_PER_MINUTE',
+      'PASSWORD_HASH_MEMORY_KIB',
+      'PASSWORD_HASH_ITERATIONS',
+      'MESSAGE_MAX_CHARS',
+      'WS_MAX_FRAME_BYTES',
+      'WS_MESSAGES_PER_SECOND',
+      'WS_MAX_BUFFERED_BYTES',
+      'WS_PING_INTERVAL_SECONDS',
+      'ALLOWED_ORIGINS',
+      'SHUTDOWN_TIMEOUT_SECONDS',
+    ];
+    for (const name of names) assert.match(text, new RegExp(`^  ${name} `, 'm'), name);
+    const listed = text.match(/^ {2}[A-Z][A-Z_]+ /gm) ?? [];
+    assert.equal(listed.length, names.length, 'a variable is missing from this test');
+    assert.equal((text.match(/default: /g) ?? []).length, names.length);
+    assert.match(text, /default: 8081/);
+    assert.match(text, /default: sqlite:\.\/data\/chat\.db/);
+  });
+});

@@ -1,0 +1,94 @@
+// Accounts on a real (in-memory SQLite) store with a clock the test moves: sessions and their expiry.
+import assert from 'node:assert/strict';
+import { beforeEach, describe, test } from 'node:test';
+import { Accounts } from '../../src/domain/accounts.js';
+import type { PasswordHasher } from '../../src/domain/password.js';
+import { AppError } from '../../src/errors.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../src/store/store.js';
+
+const IDLE = 600;
+
+/** Hashing is argon2's business; here a reversible stand-in keeps the test about sessions. */
+const plainHasher: PasswordHasher = {
+  hash: async (password) => `plain:${password}`,
+  verify: async (hashed, password) => hashed === `plain:${password}`,
+};
+
+async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error) => error instanceof AppError && error.code === code);
+}
+
+describe('Accounts', () => {
+  let now: number;
+  let store: Store;
+  let accounts: Accounts;
+  beforeEach(() => {
+    now = 1_700_000_000;
+    store = openSqliteStore('sqlite::memory:');
+    accounts = new Accounts(store, plainHasher, { sessionIdleSeconds: IDLE, clock: () => now });
+  });
+
+  test('register stores a hash, not the password, and starts a session', async () => {
+    const { sessionId, user } = await accounts.register('Вася', 'password1');
+    assert.equal(user.login, 'Вася');
+    assert.deepEqual((await accounts.authenticate(sessionId)).user, user);
+    const credentials = await store.findCredentials('вася');
+    assert.equal(credentials?.passwordHash, 'plain:password1');
+  });
+
+  test('the session key is a hash of the session id, never the id itself', async () => {
+    const { sessionId } = await accounts.register('Вася', 'password1');
+    const session = await accounts.authenticate(sessionId);
+    assert.notEqual(session.key, sessionId);
+    assert.ok(!session.key.includes(sessionId));
+    assert.equal(await store.findSession(sessionId, 0), undefined, 'the id itself is no key');
+    assert.ok(await store.findSession(session.key, 0));
+  });
+
+  test('a session is valid up to the idle time after its last use, then unauthorized', async () => {
+    const { sessionId } = await accounts.register('Вася', 'password1');
+    now += IDLE;
+    await accounts.authenticate(sessionId);
+    now += IDLE;
+    await accounts.authenticate(sessionId);
+    now += IDLE + 1;
+    await rejectsWith(accounts.authenticate(sessionId), 'unauthorized');
+  });
+
+  test('expireIdleSessions deletes only the sessions idle for too long', async () => {
+    const old = await accounts.register('old', 'password1');
+    now += IDLE / 2;
+    const recent = await accounts.register('recent', 'password1');
+    now += IDLE / 2 + 1;
+    assert.equal(await accounts.expireIdleSessions(), 1);
+    await rejectsWith(accounts.authenticate(old.sessionId), 'unauthorized');
+    await accounts.authenticate(recent.sessionId);
+  });
+
+  test('logout ends that session only', async () => {
+    const first = await accounts.register('Вася', 'password1');
+    const second = await accounts.login('ВАСЯ', 'password1');
+    await accounts.logout(await accounts.authenticate(first.sessionId));
+    await rejectsWith(accounts.authenticate(first.sessionId), 'unauthorized');
+    assert.equal((await accounts.authenticate(second.sessionId)).user.login, 'Вася');
+  });
+
+  test('malformed session ids never reach the store', async () => {
+    const closed = openSqliteStore('sqlite::memory:');
+    await closed.close();
+    const offline = new Accounts(closed, plainHasher, {
+      sessionIdleSeconds: IDLE,
+      clock: () => now,
+    });
+    for (const id of [undefined, '', 'short', 'x'.repeat(43).replace(/x$/, '!'), 'x'.repeat(44)]) {
+      await rejectsWith(offline.authenticate(id), 'unauthorized');
+    }
+  });
+
+  test('login errors: user_not_found, wrong_credentials', async () => {
+    await accounts.register('Вася', 'password1');
+    await rejectsWith(accounts.login('Петя', 'password1'), 'user_not_found');
+    await rejectsWith(accounts.login('вася', 'password2'), 'wrong_credentials');
+  });
+});

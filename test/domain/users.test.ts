@@ -1,0 +1,40 @@
+// User search in the domain: what key reaches the store, and that an empty query finds nobody.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Users } from '../../src/domain/users.js';
+import type { Store } from '../../src/store/store.js';
+
+function recordingUsers() {
+  const calls: Array<[string, number]> = [];
+  const store = {
+    searchUsers: async (key: string, limit: number) => {
+      calls.push([key, limit]);
+      return [];
+    },
+  } as unknown as Store;
+  return { users: new Users(store), calls };
+}
+
+test('the query is folded like logins are, and the default limit is 50', async () => {
+  const { users, calls } = recordingUsers();
+  await users.search('ВАСЯ');
+  await users.search('Jose\u0301', 7);
+  await users.search('STRASSE');
+  assert.deepEqual(calls, [
+    ['вася', 50],
+    ['josé', 7],
+    ['strasse', 50],
+  ]);
+});
+
+test('a missing or empty query finds nobody without asking the store', async () => {
+  const { users, calls } = recordingUsers();
+  for (const query of [undefined, '', '\u0000']) assert.deepEqual(await users.search(query), []);
+  assert.deepEqual(calls, []);
+});
+
+test('lone surrogates and NUL never reach the store', async () => {
+  const { users, calls } = recordingUsers();
+  await users.search('a\ud800b\u0000c');
+  assert.deepEqual(calls, [['a\ufffdbc', 50]]);
+});

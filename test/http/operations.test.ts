@@ -1,0 +1,64 @@
+// /healthz, /readyz and /metrics, for whoever runs the server.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { backends } from '../helpers/backends.js';
+import { JSON_TYPE } from '../helpers/expect-error.js';
+import { registerUser, request } from '../helpers/http.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+for (const backend of backends()) {
+  describe(`operations (${backend.name})`, () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer({ backend });
+    });
+    after(() => server.close());
+
+    test('/healthz answers 200 without a session', async () => {
+      const reply = await request(server.url, 'GET', '/healthz');
+      assert.equal(reply.status, 200);
+      assert.equal(reply.headers.get('content-type'), JSON_TYPE);
+      assert.deepEqual(reply.body, { status: 'ok' });
+    });
+
+    test('/readyz answers 200 when storage and bus are reachable', async () => {
+      const reply = await request(server.url, 'GET', '/readyz');
+      assert.equal(reply.status, 200);
+      assert.deepEqual(reply.body, { status: 'ready' });
+    });
+
+    test('/metrics is Prometheus text with requests by route and status', async () => {
+      const user = await registerUser(server.url);
+      await request(server.url, 'GET', '/v1/rooms/12345', { session: user.session });
+      await request(server.url, 'GET', '/v1/rooms/67890', { session: user.session });
+      await request(server.url, 'GET', '/no/such/path/1');
+      await request(server.url, 'GET', '/no/such/path/2');
+      const response = await fetch(`${server.url}/metrics`);
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
+      const text = await response.text();
+      const line = (pattern: RegExp) => text.split('\n').find((row) => pattern.test(row));
+      const count = (row: string | undefined) => Number(row?.split(' ').at(-1));
+      assert.equal(
+        count(line(/^http_requests_total\{.*method="POST".*route="\/v1\/register".*status="200"/)),
+        1,
+      );
+      assert.equal(
+        count(line(/^http_requests_total\{.*method="GET".*route="\/v1\/rooms\/:id".*status="422"/)),
+        2,
+        'one series per route pattern, not per URL',
+      );
+      assert.doesNotMatch(text, /12345|67890|\/no\/such/, 'raw URLs never become labels');
+      assert.match(text, /^http_request_duration_seconds_bucket\{.*route="\/v1\/info"/m);
+      for (const name of [
+        'websocket_connections_open',
+        'chat_messages_stored_total',
+        'chat_deliveries_total',
+        'chat_delivery_latency_seconds',
+        'process_cpu_user_seconds_total',
+      ]) {
+        assert.match(text, new RegExp(`^# TYPE ${name} `, 'm'), name);
+      }
+    });
+  });
+}
