@@ -8,17 +8,12 @@ import {
   REDIS_URL,
   redisSkip,
   startCluster,
+  withoutClientId,
 } from '../helpers/cluster.js';
 import { createRoom, registerUser, request, type TestUser } from '../helpers/http.js';
 import { ChatClient, type Frame } from '../helpers/ws.js';
 
 const SENT_PER_NODE = 100;
-
-/** Drops the acknowledgement's client_id: what the other receivers got. */
-function withoutClientId(frame: Frame): Frame {
-  const { client_id: _, ...message } = frame;
-  return message;
-}
 
 for (const backend of backends()) {
   describe(`cluster of 3 nodes (${backend.name})`, { skip: redisSkip }, () => {

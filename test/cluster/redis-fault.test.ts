@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { backends } from '../helpers/backends.js';
-import { type Cluster, fullHistory, redisSkip, startCluster } from '../helpers/cluster.js';
+import {
+  type Cluster,
+  fullHistory,
+  redisSkip,
+  startCluster,
+  withoutClientId,
+} from '../helpers/cluster.js';
 import { createRoom, registerUser, request, type TestUser } from '../helpers/http.js';
 import { type PrivateRedis, redisServerSkip, startRedisServer } from '../helpers/redis-server.js';
 import { ChatClient, type Frame } from '../helpers/ws.js';
@@ -22,8 +28,6 @@ const acknowledged = (client: ChatClient, clientId: string) =>
   eventually(`${clientId} is acknowledged`, async () =>
     client.received.some((frame) => frame.client_id === clientId),
   );
-
-const withoutClientId = ({ client_id: _, ...message }: Frame) => message;
 
 for (const backend of backends()) {
   describe(`redis stops and restarts (${backend.name})`, {

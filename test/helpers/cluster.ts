@@ -112,3 +112,9 @@ export async function fullHistory(base: string, session: string, roomId: number)
     if (page.body.length < 200) return messages;
   }
 }
+
+/** An acknowledgement without its client_id: the message every other receiver got. */
+export function withoutClientId(frame: Frame): Frame {
+  const { client_id: _, ...message } = frame;
+  return message;
+}
