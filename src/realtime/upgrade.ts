@@ -84,10 +84,13 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     refuseWhenStopping();
     const session = await accounts.authenticate(chat.sessionId);
     const roomId = await rooms.requireMember(session.user.id, chat.roomId);
+    // Without after=, live from the room's last message at the upgrade: what another node stores
+    // while this node subscribes to the room is then replayed from the store, not lost.
+    const after = chat.after ?? (await context.store.lastMessageId(roomId));
     // Shutdown may have begun while the checks ran: a socket opened now would miss the 1001.
     refuseWhenStopping();
     wss.handleUpgrade(request, socket, head, (ws) => {
-      void new Connection(ws, session, roomId, context).start(chat.after);
+      void new Connection(ws, session, roomId, context).start(after);
     });
   }
 
