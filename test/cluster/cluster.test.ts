@@ -25,7 +25,7 @@ for (const backend of backends()) {
 
     const url = (node: number) => cluster.node(node).url;
     const open = (node: number, roomId: number, user: TestUser, query = '') =>
-      ChatClient.open(cluster.node(node).wsUrl, roomId, user.session, query);
+      ChatClient.open(cluster.node(node).wsUrl, roomId, user.session, { query });
 
     /** `count` users registered on nodes 1, 2, 3, 1, … and one room of them all. */
     async function roomAcrossNodes(count: number): Promise<{ users: TestUser[]; roomId: number }> {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { encodeRoomEvent } from '../../src/bus/redis-envelope.js';
 import { loadConfig } from '../../src/config.js';
-import { storedEvent } from '../../src/realtime/hub.js';
+import { toRoomEvent } from '../../src/domain/messages.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends } from '../helpers/backends.js';
@@ -66,7 +66,7 @@ for (const backend of backends()) {
       const channel = `${cluster.channelPrefix}room:${roomId}`;
       const subscribers = await redis.publish(
         channel,
-        encodeRoomEvent('late-node', storedEvent(late)),
+        encodeRoomEvent('late-node', toRoomEvent(late)),
       );
       assert.equal(subscribers, 2, 'both nodes still hear the room');
       assert.ok(await onNode1.quiet(), 'the late publication is not delivered again');

@@ -47,7 +47,7 @@ for (const backend of backends()) {
     const readiness = async (node: number) =>
       (await request(cluster.node(node).url, 'GET', '/readyz')).status;
     const open = (node: number, roomId: number, user: TestUser, query = '') =>
-      ChatClient.open(cluster.node(node).wsUrl, roomId, user.session, query);
+      ChatClient.open(cluster.node(node).wsUrl, roomId, user.session, { query });
 
     /** Waits until `count` nodes listen to the room's channel on the restarted Redis. */
     async function subscribed(roomId: number, count: number): Promise<void> {
