@@ -74,8 +74,18 @@ export class Hub {
   onRoomEvent(event: RoomEvent): void {
     const channel = this.rooms.get(event.roomId);
     if (!channel) return;
-    if (channel.sequencer) channel.sequencer.push(event);
-    else channel.early.push(event);
+    if (!channel.sequencer) channel.early.push(event);
+    else if (event.origin !== undefined && event.id <= channel.sequencer.deliveredUpTo) {
+      // A gap fill read this node's own message from the store before its publish came through:
+      // the receivers have it, but its sender still waits for the acknowledgement.
+      this.acknowledgeLate(channel, event);
+    } else channel.sequencer.push(event);
+  }
+
+  private acknowledgeLate(channel: RoomChannel, event: RoomEvent): void {
+    for (const connection of channel.connections) {
+      if (connection.id === event.origin) connection.acknowledge(event);
+    }
   }
 
   closeSession(sessionKey: string, code: number): void {
