@@ -1,11 +1,11 @@
 // Turns an HTTP upgrade into a room connection: authenticate, authorise, then accept or refuse.
-import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { Accounts } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
-import { AppError } from '../errors.js';
+import { AppError, rawErrorResponse } from '../errors.js';
 import { Connection, type ConnectionContext } from './connection.js';
 
 export const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
@@ -47,15 +47,7 @@ function parseChatRequest(rawUrl: string | undefined): ChatRequest {
 }
 
 function refuse(socket: Duplex, error: unknown): void {
-  const appError = error instanceof AppError ? error : new AppError('internal_error');
-  const body = JSON.stringify(appError.toJSON());
-  const status = appError.status;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  socket.end(rawErrorResponse(error instanceof AppError ? error : new AppError('internal_error')));
 }
 
 function destroySocket(this: Duplex): void {
