@@ -71,16 +71,14 @@ export class Connection {
     ws.pause();
   }
 
-  /** Joins the room's fan-out; with `after`, first replays what was stored since. */
-  async start(after: number | undefined): Promise<void> {
-    if (after !== undefined) {
-      this.backlog = [];
-      this.lastSentId = after;
-    }
+  /** Joins the room's fan-out, replaying first what was stored after `after` until the join. */
+  async start(after: number): Promise<void> {
+    this.backlog = [];
+    this.lastSentId = after;
     try {
       const joinedAfter = await this.context.hub.join(this);
       this.ws.resume();
-      if (after !== undefined) await this.replay(joinedAfter);
+      await this.replay(joinedAfter);
     } catch {
       this.close(CLOSE_CODES.serverError);
     }
