@@ -1,12 +1,11 @@
 // Assembles the server from its parts: store and bus adapters, domain services, HTTP and WebSocket.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { RoomEvent } from './bus/bus.js';
 import { openBus } from './bus/open-bus.js';
 import type { Config } from './config.js';
 import { Accounts } from './domain/accounts.js';
 import { MessageBatcher } from './domain/message-batcher.js';
-import { Messages, toMessageJson } from './domain/messages.js';
+import { Messages, toRoomEvent } from './domain/messages.js';
 import { argon2Hasher } from './domain/password.js';
 import { Rooms } from './domain/rooms.js';
 import { type Clock, systemClock } from './domain/types.js';
@@ -18,7 +17,6 @@ import type { ConnectionContext } from './realtime/connection.js';
 import { Hub } from './realtime/hub.js';
 import { attachRealtime } from './realtime/upgrade.js';
 import { openStore } from './store/open-store.js';
-import type { StoredMessage } from './store/store.js';
 
 /** How long an out-of-order event from another node waits before the gap is read from the store. */
 const GAP_WAIT_MS = 100;
@@ -38,18 +36,6 @@ export interface ServerOptions {
   readonly clock?: Clock;
 }
 
-function publishedEvent(message: StoredMessage, origin: number | undefined): RoomEvent {
-  return {
-    roomId: message.roomId,
-    id: message.id,
-    previousId: message.previousId,
-    wire: JSON.stringify(toMessageJson(message)),
-    storedAt: Date.now(),
-    origin,
-    clientId: message.clientId,
-  };
-}
-
 export async function createServer(
   config: Config,
   options: ServerOptions = {},
@@ -66,7 +52,7 @@ export async function createServer(
   const rooms = new Rooms(store, clock);
   const batcher = new MessageBatcher(store, (message, origin) => {
     metrics.messagesStored.inc();
-    bus.publish(publishedEvent(message, origin));
+    bus.publish(toRoomEvent(message, origin));
   });
   const messages = new Messages(store, batcher, clock, config.messageMaxChars);
   const hub = new Hub({ bus, store, metrics, gapWaitMs: GAP_WAIT_MS });
@@ -128,7 +114,7 @@ export async function createServer(
       context.accepting = false;
       realtime.stop();
       await batcher.drain();
-      hub.closeAll(CLOSE_CODES.goingAway);
+      await hub.closeAll(CLOSE_CODES.goingAway);
       await http.close();
       await bus.close();
       await store.close();

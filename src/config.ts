@@ -42,6 +42,10 @@ const SETTINGS = {
     default: undefined,
     desc: 'redis://host:port to share rooms between nodes (unset: one node)',
   }),
+  REDIS_CHANNEL_PREFIX: str({
+    default: 'chat:',
+    desc: 'Prefix of the Redis pub/sub channels: clusters sharing one Redis need different ones',
+  }),
   LOG_LEVEL: str({
     default: 'info',
     choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -134,6 +138,7 @@ export interface Config {
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
   readonly redisUrl: string | undefined;
+  readonly redisChannelPrefix: string;
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
@@ -171,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,
+    redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -1,4 +1,5 @@
 // The catalogue of every error a client can see: a stable code and its HTTP status, in one place.
+import { STATUS_CODES } from 'node:http';
 
 export const ERRORS = {
   invalid_json: 422,
@@ -53,4 +54,15 @@ export class UnavailableError extends AppError {
   constructor(message = 'storage is unavailable') {
     super('unavailable', message);
   }
+}
+
+/** A whole HTTP/1.1 error response, for sockets that never became a Fastify request. */
+export function rawErrorResponse(error: AppError): string {
+  const body = JSON.stringify(error.toJSON());
+  return (
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\n` +
+    'Connection: close\r\n' +
+    'Content-Type: application/json; charset=utf-8\r\n' +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
 }

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.databaseUrl, 'sqlite:./data/chat.db');
     assert.equal(config.redisUrl, undefined);
+    assert.equal(config.redisChannelPrefix, 'chat:');
     assert.equal(config.bodyLimitBytes, 64 * 1024);
     assert.equal(config.sessionIdleSeconds, 30 * 24 * 3600);
     assert.equal(config.messageMaxChars, 4096);
@@ -106,6 +107,7 @@ describe('helpText', () => {
       'DATABASE_URL',
       'DATABASE_POOL_SIZE',
       'REDIS_URL',
+      'REDIS_CHANNEL_PREFIX',
       'LOG_LEVEL',
       'TRUST_PROXY',
       'BODY_LIMIT_BYTES',

@@ -1,6 +1,197 @@
-// The Bus over Redis pub/sub: not written yet (see the scale-out issue).
-import type { Bus } from './bus.js';
+// The Bus over Redis pub/sub: events reach this node at once and the other nodes through the room's channel.
+import { randomBytes } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Bus, BusListener, RoomEvent } from './bus.js';
+import {
+  decodeRoomEvent,
+  decodeSessionEnded,
+  encodeRoomEvent,
+  encodeSessionEnded,
+} from './redis-envelope.js';
 
-export async function openRedisBus(_url: string): Promise<Bus> {
-  throw new Error('Redis fan-out is not available yet');
+/** Reconnect quickly (100 ms, 200 ms, … at most 1 s apart) so nodes resume soon after Redis does. */
+const RECONNECT_CAP_MS = 1000;
+/** A command without an answer by then means Redis is unreachable: /readyz must not hang. */
+const COMMAND_TIMEOUT_MS = 1000;
+/** How long a WebSocket join waits for Redis to confirm the room's subscription. */
+const SUBSCRIBE_WAIT_MS = 2000;
+/** How long start-up waits for Redis before serving local sockets anyway. */
+const START_WAIT_MS = 2000;
+/** A broken connection is reported at most this often. */
+const WARN_EVERY_MS = 10_000;
+
+export interface BusLog {
+  warn(details: object, message: string): void;
+  info(details: object, message: string): void;
+}
+
+export interface RedisBusOptions {
+  readonly url: string;
+  /** Prefix of every channel, so clusters (or test runs) sharing one Redis stay apart. */
+  readonly channelPrefix: string;
+  readonly log: BusLog;
+}
+
+type Role = 'publisher' | 'subscriber';
+
+export async function openRedisBus(options: RedisBusOptions): Promise<Bus> {
+  const bus = new RedisBus(options);
+  await bus.start();
+  return bus;
+}
+
+/** Settles when `promise` does or after `ms`, whichever comes first; never rejects. */
+async function atMost(ms: number, promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.catch(() => undefined), elapsed]);
+  clearTimeout(timer);
+}
+
+class RedisBus implements Bus {
+  /** Random per process: tells this node's envelopes from the others'. */
+  private readonly node = randomBytes(8).toString('hex');
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly sessionChannel: string;
+  private listener: BusListener | undefined;
+  private closing = false;
+  /** Per connection: when it was last reported broken, and the errors not reported since. */
+  private readonly trouble = new Map<Role, { reportedAt: number; unreported: number }>();
+
+  constructor(private readonly options: RedisBusOptions) {
+    const common: RedisOptions = {
+      retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_CAP_MS),
+      connectionName: `e-chat-server:${this.node}`,
+    };
+    // No offline queue: while Redis is down a publish fails at once instead of piling up in memory;
+    // the receivers' sequencers fill the gap from the store once events flow again.
+    this.publisher = this.connect('publisher', {
+      ...common,
+      enableOfflineQueue: false,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+    });
+    // (Un)subscriptions made while Redis is down wait for it; ioredis resubscribes on reconnect.
+    this.subscriber = this.connect('subscriber', { ...common, maxRetriesPerRequest: null });
+    this.subscriber.on('message', (channel: string, payload: string) =>
+      this.receive(channel, payload),
+    );
+    this.sessionChannel = `${options.channelPrefix}session-ended`;
+  }
+
+  async start(): Promise<void> {
+    await atMost(
+      START_WAIT_MS,
+      Promise.all([this.ready(this.publisher), this.ready(this.subscriber)]),
+    );
+    await this.settle(this.subscriber.subscribe(this.sessionChannel));
+  }
+
+  listen(listener: BusListener): void {
+    this.listener = listener;
+  }
+
+  publish(event: RoomEvent): void {
+    this.listener?.onRoomEvent(event);
+    this.send(this.roomChannel(event.roomId), encodeRoomEvent(this.node, event));
+  }
+
+  subscribe(roomId: number): Promise<void> {
+    return this.settle(this.subscriber.subscribe(this.roomChannel(roomId)));
+  }
+
+  unsubscribe(roomId: number): Promise<void> {
+    return this.settle(this.subscriber.unsubscribe(this.roomChannel(roomId)));
+  }
+
+  publishSessionEnded(sessionKey: string): void {
+    this.listener?.onSessionEnded(sessionKey);
+    this.send(this.sessionChannel, encodeSessionEnded(this.node, sessionKey));
+  }
+
+  async ping(): Promise<void> {
+    if (this.subscriber.status !== 'ready') throw new Error('redis is not connected');
+    // Fails at once when disconnected (no offline queue), or after the command timeout.
+    await this.publisher.ping();
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    this.listener = undefined;
+    // QUIT after the last publishes, so messages stored during shutdown still reach the other nodes;
+    // a Redis that is down gets no say in how long shutdown takes.
+    const clients = [this.publisher, this.subscriber];
+    await Promise.all(clients.map((client) => atMost(COMMAND_TIMEOUT_MS, client.quit())));
+    for (const client of clients) client.disconnect();
+  }
+
+  private roomChannel(roomId: number): string {
+    return `${this.options.channelPrefix}room:${roomId}`;
+  }
+
+  private connect(role: Role, options: RedisOptions): Redis {
+    const client = new Redis(this.options.url, options);
+    client.on('error', (error: Error) => this.reportTrouble(role, error.message));
+    client.on('close', () => this.reportTrouble(role, 'connection closed'));
+    client.on('ready', () => this.reportRecovery(role));
+    return client;
+  }
+
+  private ready(client: Redis): Promise<void> {
+    if (client.status === 'ready') return Promise.resolve();
+    return new Promise((resolve) => client.once('ready', () => resolve()));
+  }
+
+  private send(channel: string, payload: string): void {
+    if (this.publisher.status !== 'ready') {
+      this.reportTrouble('publisher', 'not connected: an event was delivered on this node only');
+      return;
+    }
+    this.publisher.publish(channel, payload).catch((error: Error) => {
+      this.reportTrouble('publisher', error.message);
+    });
+  }
+
+  /**
+   * Waits for Redis to confirm a (un)subscription while it is connected, but never holds a
+   * WebSocket join for long: a command queued while Redis is down is sent once it is back.
+   */
+  private async settle(command: Promise<unknown>): Promise<void> {
+    const confirmed = command.catch((error: Error) =>
+      this.reportTrouble('subscriber', error.message),
+    );
+    if (this.subscriber.status === 'ready') await atMost(SUBSCRIBE_WAIT_MS, confirmed);
+  }
+
+  private receive(channel: string, payload: string): void {
+    if (channel === this.sessionChannel) {
+      const ended = decodeSessionEnded(payload);
+      if (ended && ended.node !== this.node) this.listener?.onSessionEnded(ended.body);
+      return;
+    }
+    const envelope = decodeRoomEvent(payload);
+    if (envelope && envelope.node !== this.node) this.listener?.onRoomEvent(envelope.body);
+  }
+
+  private reportTrouble(role: Role, problem: string): void {
+    if (this.closing) return;
+    const now = Date.now();
+    const trouble = this.trouble.get(role);
+    if (trouble && now - trouble.reportedAt < WARN_EVERY_MS) {
+      trouble.unreported += 1;
+      return;
+    }
+    this.options.log.warn(
+      { connection: role, problem, unreported: trouble?.unreported ?? 0 },
+      'redis connection trouble: local sockets are still served',
+    );
+    this.trouble.set(role, { reportedAt: now, unreported: 0 });
+  }
+
+  private reportRecovery(role: Role): void {
+    if (!this.trouble.delete(role) || this.closing) return;
+    this.options.log.info({ connection: role }, 'redis connection restored');
+  }
 }

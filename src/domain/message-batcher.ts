@@ -8,7 +8,7 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-/** Told of each newly stored message, in id order, before any sender hears back. */
+/** Told of each newly stored message, in id order, before any sender hears back. Must not throw. */
 export type StoredListener = (message: StoredMessage, origin: number | undefined) => void;
 
 export class MessageBatcher {

@@ -1,4 +1,5 @@
 // Messages: what a valid text is, how a stored message looks to clients, and room history.
+import type { RoomEvent } from '../bus/bus.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { HistoryRange, Store, StoredMessage } from '../store/store.js';
 import type { MessageBatcher } from './message-batcher.js';
@@ -36,6 +37,19 @@ export function toMessageJson(message: StoredMessage): MessageJson {
     user_id: message.userId,
     room_id: message.roomId,
     created_at: isoSeconds(message.createdAt),
+  };
+}
+
+/** The message as the bus carries it, serialised once; `origin` is the sending connection, if local. */
+export function toRoomEvent(message: StoredMessage, origin?: number): RoomEvent {
+  return {
+    roomId: message.roomId,
+    id: message.id,
+    previousId: message.previousId,
+    wire: JSON.stringify(toMessageJson(message)),
+    storedAt: Date.now(),
+    origin,
+    clientId: message.clientId,
   };
 }
 

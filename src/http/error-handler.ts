@@ -1,8 +1,7 @@
 // The one place where any error becomes an HTTP status and `{"error":{"code":...}}`.
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
-import { AppError } from '../errors.js';
+import { AppError, rawErrorResponse } from '../errors.js';
 
 /** Fastify's own errors that mean the body was not acceptable JSON. */
 const BODY_ERRORS = new Set([
@@ -29,17 +28,6 @@ export function toAppError(error: FastifyError | AppError | Error): AppError {
 
 function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   return reply.status(error.status).send(error.toJSON());
-}
-
-/** A whole HTTP/1.1 error response, for sockets that never became a Fastify request. */
-export function rawErrorResponse(error: AppError): string {
-  const body = JSON.stringify(error.toJSON());
-  return (
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\n` +
-    'Connection: close\r\n' +
-    'Content-Type: application/json; charset=utf-8\r\n' +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
-  );
 }
 
 /** Requests Node's HTTP parser refuses (headers over 16 KiB, broken syntax) get JSON too. */

@@ -3,15 +3,17 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { RoomEvent } from '../bus/bus.js';
 import type { Session } from '../domain/accounts.js';
-import type { Messages } from '../domain/messages.js';
+import { type Messages, toMessageJson } from '../domain/messages.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { ackFrame, errorFrame, parseFrame } from './frames.js';
-import { type Hub, storedEvent } from './hub.js';
+import type { Hub } from './hub.js';
 
 const REPLAY_PAGE = 200;
+/** One options object for every send: the fan-out allocates nothing per delivery. */
+const AS_TEXT = { binary: false } as const;
 
 /** What every connection shares: one object for all of them. */
 export interface ConnectionContext {
@@ -38,9 +40,8 @@ function onPong(this: WebSocket): void {
 function onClose(this: WebSocket): void {
   connectionOf.get(this)?.closed();
 }
-function onError(this: WebSocket): void {
-  this.terminate();
-}
+/** After a protocol error (1002, 1007, 1009) `ws` closes the socket itself, close frame first. */
+function onError(): void {}
 
 /** Lets the writes corked during one event-loop turn leave together (see `corkForTurn`). */
 function uncork(connection: Connection, socket: Duplex): void {
@@ -76,25 +77,27 @@ export class Connection {
     ws.on('pong', onPong);
     ws.on('close', onClose);
     ws.on('error', onError);
+    // No frame is read before the room's fan-out includes this connection, so that the
+    // acknowledgement of every message it sends comes back through the fan-out, in id order.
+    ws.pause();
   }
 
-  /** Joins the room's fan-out; with `after`, first replays what was stored since. */
-  async start(after: number | undefined): Promise<void> {
-    if (after !== undefined) {
-      this.backlog = [];
-      this.lastSentId = after;
-    }
+  /** Joins the room's fan-out, replaying first what was stored after `after` until the join. */
+  async start(after: number): Promise<void> {
+    this.backlog = [];
+    this.lastSentId = after;
     try {
-      await this.context.hub.join(this);
-      if (after !== undefined) await this.replay();
+      const joinedAfter = await this.context.hub.join(this);
+      this.ws.resume();
+      await this.replay(joinedAfter);
     } catch {
-      this.close(1011);
+      this.close(CLOSE_CODES.serverError);
     }
   }
 
   /** A message of the room from someone else. Returns whether it was sent. */
-  deliver(event: RoomEvent, payload: Buffer): boolean {
-    if (event.id <= this.lastSentId) return false;
+  deliver(event: RoomEvent, payload: Buffer | string): boolean {
+    if (event.id <= this.lastSentId || !this.isOpen()) return false;
     if (this.backlog) return this.hold(event);
     this.lastSentId = event.id;
     return this.send(payload);
@@ -102,6 +105,7 @@ export class Connection {
 
   /** This connection's own message, now stored and published: acknowledge it in its place. */
   acknowledge(event: RoomEvent): void {
+    if (!this.isOpen()) return;
     if (this.backlog) {
       this.hold(event);
       return;
@@ -135,7 +139,9 @@ export class Connection {
     this.context.messages.post(posted, this.id).then(
       (stored) => {
         // A retry of a stored client id is not published again: acknowledge it here.
-        if (stored.duplicate && clientId) this.send(ackFrame(storedEvent(stored).wire, clientId));
+        if (stored.duplicate && clientId) {
+          this.send(ackFrame(JSON.stringify(toMessageJson(stored)), clientId));
+        }
       },
       (error: unknown) => {
         this.sendError(error instanceof AppError ? error.code : 'unavailable', clientId);
@@ -152,11 +158,22 @@ export class Connection {
     this.ws.ping();
   }
 
+  /** Starts the closing handshake; the hub keeps the connection until its socket is gone. */
   close(code: number): void {
-    this.context.hub.leave(this);
-    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) {
-      this.ws.close(code);
-    }
+    if (this.isOpen()) this.ws.close(code);
+  }
+
+  /** Closes with `code`; resolves once the socket is gone, cut after `graceMs` if the client lingers. */
+  shutDown(code: number, graceMs: number): Promise<void> {
+    this.close(code);
+    if (this.ws.readyState === this.ws.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.ws.terminate(), graceMs);
+      this.ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** The socket is gone. */
@@ -165,15 +182,18 @@ export class Connection {
     connectionOf.delete(this.ws);
   }
 
+  private isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
   private send(data: Buffer | string): boolean {
-    if (this.ws.readyState !== this.ws.OPEN) return false;
+    if (!this.isOpen()) return false;
     if (this.ws.bufferedAmount > this.context.maxBufferedBytes) {
-      this.context.metrics.slowConsumerCloses.inc();
-      this.close(CLOSE_CODES.slowConsumer);
+      this.closeSlow();
       return false;
     }
     this.corkForTurn();
-    this.ws.send(data, { binary: false });
+    this.ws.send(data, AS_TEXT);
     return true;
   }
 
@@ -193,6 +213,11 @@ export class Connection {
     this.send(errorFrame(code, clientId));
   }
 
+  private closeSlow(): void {
+    this.context.metrics.slowConsumerCloses.inc();
+    this.close(CLOSE_CODES.slowConsumer);
+  }
+
   private overRate(): boolean {
     const now = Date.now();
     if (now - this.windowStartedAt >= 1000) {
@@ -205,37 +230,49 @@ export class Connection {
   private hold(event: RoomEvent): boolean {
     this.backlog?.push(event);
     this.backlogBytes += event.wire.length;
-    if (this.backlogBytes > this.context.maxBufferedBytes) {
-      this.context.metrics.slowConsumerCloses.inc();
-      this.close(CLOSE_CODES.slowConsumer);
-    }
+    if (this.backlogBytes > this.context.maxBufferedBytes) this.closeSlow();
     return false;
   }
 
-  /** Sends stored history page by page, each page once the previous one has drained, then goes live. */
-  private async replay(): Promise<void> {
-    for (;;) {
+  /**
+   * Sends the messages stored up to `until` (those the fan-out will not bring), page by page as
+   * the socket drains, then what the fan-out brought meanwhile.
+   */
+  private async replay(until: number): Promise<void> {
+    // An `after` past the room's last message must not hold back the messages still to come.
+    this.lastSentId = Math.min(this.lastSentId, until);
+    while (this.lastSentId < until && this.isOpen()) {
       const page = await this.context.store.history(this.roomId, {
         after: this.lastSentId,
+        before: until + 1,
         limit: REPLAY_PAGE,
       });
-      const last = page.pop();
-      for (const message of page) this.send(storedEvent(message).wire);
+      const last = page.at(-1);
       if (!last) break;
+      for (const message of page) await this.sendStored(JSON.stringify(toMessageJson(message)));
       this.lastSentId = last.id;
-      await this.sendAndDrain(storedEvent(last).wire);
-      if (page.length + 1 < REPLAY_PAGE || this.ws.readyState !== this.ws.OPEN) break;
     }
+    this.goLive();
+  }
+
+  /** Replayed history is not dropped for slowness: it waits for the socket to drain instead. */
+  private sendStored(wire: string): Promise<void> | undefined {
+    if (this.ws.bufferedAmount < this.context.maxBufferedBytes / 2) {
+      this.ws.send(wire, AS_TEXT);
+      return undefined;
+    }
+    return new Promise((resolve) => this.ws.send(wire, AS_TEXT, () => resolve()));
+  }
+
+  private goLive(): void {
     const held = this.backlog ?? [];
     this.backlog = undefined;
     this.backlogBytes = 0;
+    let delivered = 0;
     for (const event of held) {
       if (event.origin === this.id) this.acknowledge(event);
-      else this.deliver(event, Buffer.from(event.wire));
+      else if (this.deliver(event, event.wire)) delivered++;
     }
-  }
-
-  private sendAndDrain(data: string): Promise<void> {
-    return new Promise((resolve) => this.ws.send(data, { binary: false }, () => resolve()));
+    this.context.metrics.deliveries.inc(delivered);
   }
 }

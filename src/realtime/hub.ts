@@ -1,20 +1,23 @@
 // Rooms → open connections on this node: joins, leaves, ordered fan-out, and closing by session.
 import type { Bus, RoomEvent } from '../bus/bus.js';
-import { toMessageJson } from '../domain/messages.js';
+import { toRoomEvent } from '../domain/messages.js';
 import type { Metrics } from '../metrics.js';
-import type { Store, StoredMessage } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { Connection } from './connection.js';
 import { RoomSequencer } from './room-sequencer.js';
 
 const GAP_FILL_PAGE = 200;
+/** How long a client gets to answer a closing handshake before its socket is cut. */
+const CLOSE_GRACE_MS = 2000;
 
 interface RoomChannel {
   readonly connections: Set<Connection>;
   /** Set once the bus subscription is live and the room's last id is known. */
   sequencer: RoomSequencer | undefined;
   /** Events that arrived while the sequencer was being set up. */
-  early: RoomEvent[];
-  readonly ready: Promise<void>;
+  readonly early: RoomEvent[];
+  /** Resolves with the id of the room's last message when the subscription went live. */
+  readonly ready: Promise<number>;
 }
 
 export interface HubDeps {
@@ -24,22 +27,11 @@ export interface HubDeps {
   readonly gapWaitMs: number;
 }
 
-/** The event of a message read back from the store (no sender to acknowledge). */
-export function storedEvent(message: StoredMessage): RoomEvent {
-  return {
-    roomId: message.roomId,
-    id: message.id,
-    previousId: message.previousId,
-    wire: JSON.stringify(toMessageJson(message)),
-    storedAt: Date.now(),
-  };
-}
-
 export class Hub {
   private readonly rooms = new Map<number, RoomChannel>();
   private readonly sessions = new Map<string, Set<Connection>>();
   /** Per room, the last subscribe or unsubscribe, so they reach the bus in order. */
-  private readonly subscriptions = new Map<number, Promise<void>>();
+  private readonly subscriptions = new Map<number, Promise<unknown>>();
 
   constructor(private readonly deps: HubDeps) {}
 
@@ -47,23 +39,28 @@ export class Hub {
     return this.rooms.size;
   }
 
+  /** Counted by session, while the open-sockets gauge counts by room: a leak shows in one of them. */
   get connectionCount(): number {
     let count = 0;
-    for (const channel of this.rooms.values()) count += channel.connections.size;
+    for (const siblings of this.sessions.values()) count += siblings.size;
     return count;
   }
 
-  /** Resolves once every later message of the room will reach the connection. */
-  async join(connection: Connection): Promise<void> {
+  /**
+   * Adds the connection to its room's fan-out. Resolves with the id of the last message it will
+   * NOT be sent: every later message of the room reaches it, in id order.
+   */
+  join(connection: Connection): Promise<number> {
     const channel = this.rooms.get(connection.roomId) ?? this.openChannel(connection.roomId);
     channel.connections.add(connection);
     const siblings = this.sessions.get(connection.session.key) ?? new Set();
     siblings.add(connection);
     this.sessions.set(connection.session.key, siblings);
     this.deps.metrics.openSockets.inc();
-    await channel.ready;
+    return channel.sequencer ? Promise.resolve(channel.sequencer.deliveredUpTo) : channel.ready;
   }
 
+  /** The connection's socket is gone. */
   leave(connection: Connection): void {
     const channel = this.rooms.get(connection.roomId);
     if (!channel?.connections.delete(connection)) return;
@@ -77,18 +74,28 @@ export class Hub {
   onRoomEvent(event: RoomEvent): void {
     const channel = this.rooms.get(event.roomId);
     if (!channel) return;
-    if (channel.sequencer) channel.sequencer.push(event);
-    else channel.early.push(event);
+    if (!channel.sequencer) channel.early.push(event);
+    else if (event.origin !== undefined && event.id <= channel.sequencer.deliveredUpTo) {
+      // A gap fill read this node's own message from the store before its publish came through:
+      // the receivers have it, but its sender still waits for the acknowledgement.
+      this.acknowledgeLate(channel, event);
+    } else channel.sequencer.push(event);
+  }
+
+  private acknowledgeLate(channel: RoomChannel, event: RoomEvent): void {
+    for (const connection of channel.connections) {
+      if (connection.id === event.origin) connection.acknowledge(event);
+    }
   }
 
   closeSession(sessionKey: string, code: number): void {
     for (const connection of this.sessions.get(sessionKey) ?? []) connection.close(code);
   }
 
-  closeAll(code: number): void {
-    for (const channel of this.rooms.values()) {
-      for (const connection of channel.connections) connection.close(code);
-    }
+  /** Closes every connection with `code`; resolves once their sockets are gone. */
+  async closeAll(code: number, graceMs = CLOSE_GRACE_MS): Promise<void> {
+    const connections = [...this.sessions.values()].flatMap((siblings) => [...siblings]);
+    await Promise.all(connections.map((connection) => connection.shutDown(code, graceMs)));
   }
 
   /** Pings every connection; one that did not answer the previous ping is dropped. */
@@ -106,16 +113,22 @@ export class Hub {
       ready: this.inOrder(roomId, async () => {
         await this.deps.bus.subscribe(roomId);
         const lastId = await this.deps.store.lastMessageId(roomId);
-        channel.sequencer = new RoomSequencer(lastId, {
-          fetchAfter: (afterId) => this.fetchAfter(roomId, afterId),
-          deliver: (event) => this.fanOut(channel, event),
-          gapWaitMs: this.deps.gapWaitMs,
-        });
-        for (const event of channel.early.splice(0)) channel.sequencer.push(event);
+        if (this.rooms.get(roomId) === channel) this.startSequencer(roomId, channel, lastId);
+        return lastId;
       }),
     };
     this.rooms.set(roomId, channel);
     return channel;
+  }
+
+  private startSequencer(roomId: number, channel: RoomChannel, lastId: number): void {
+    const sequencer = new RoomSequencer(lastId, {
+      fetchAfter: (afterId) => this.fetchAfter(roomId, afterId),
+      deliver: (event) => this.fanOut(channel, event),
+      gapWaitMs: this.deps.gapWaitMs,
+    });
+    channel.sequencer = sequencer;
+    for (const event of channel.early.splice(0)) sequencer.push(event);
   }
 
   private closeChannel(roomId: number, channel: RoomChannel): void {
@@ -128,7 +141,7 @@ export class Hub {
   }
 
   /** Runs subscription changes of one room one after another; forgets the room when idle. */
-  private inOrder(roomId: number, step: () => Promise<void>): Promise<void> {
+  private inOrder<T>(roomId: number, step: () => Promise<T>): Promise<T> {
     const previous = this.subscriptions.get(roomId) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(step);
     this.subscriptions.set(roomId, next);
@@ -144,7 +157,7 @@ export class Hub {
       after: afterId,
       limit: GAP_FILL_PAGE,
     });
-    return messages.map(storedEvent);
+    return messages.map((message) => toRoomEvent(message));
   }
 
   /** Serialised once by the storing node; the same bytes go to every receiving socket. */

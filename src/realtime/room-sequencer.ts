@@ -20,6 +20,11 @@ export class RoomSequencer {
     private readonly deps: SequencerDeps,
   ) {}
 
+  /** Id of the last event delivered: every later one of the room will be delivered, in order. */
+  get deliveredUpTo(): number {
+    return this.lastId;
+  }
+
   push(event: RoomEvent): void {
     if (event.id <= this.lastId) return;
     if (event.previousId <= this.lastId) {

@@ -1,11 +1,11 @@
 // Turns an HTTP upgrade into a room connection: authenticate, authorise, then accept or refuse.
-import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import { WebSocketServer } from 'ws';
 import type { Accounts } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
-import { AppError } from '../errors.js';
+import { AppError, rawErrorResponse } from '../errors.js';
 import { Connection, type ConnectionContext } from './connection.js';
 
 export const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
@@ -47,15 +47,11 @@ function parseChatRequest(rawUrl: string | undefined): ChatRequest {
 }
 
 function refuse(socket: Duplex, error: unknown): void {
-  const appError = error instanceof AppError ? error : new AppError('internal_error');
-  const body = JSON.stringify(appError.toJSON());
-  const status = appError.status;
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-      'Connection: close\r\n' +
-      'Content-Type: application/json; charset=utf-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  socket.end(rawErrorResponse(error instanceof AppError ? error : new AppError('internal_error')));
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 export function attachRealtime(server: Server, options: RealtimeOptions): Realtime {
@@ -77,16 +73,25 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
       throw new AppError('forbidden_origin');
     }
     const chat = parseChatRequest(request.url);
-    if (!context.accepting) throw new AppError('unavailable', 'the server is shutting down');
+    refuseWhenStopping();
     const session = await accounts.authenticate(chat.sessionId);
     const roomId = await rooms.requireMember(session.user.id, chat.roomId);
+    // Without after=, live from the room's last message at the upgrade: what another node stores
+    // while this node subscribes to the room is then replayed from the store, not lost.
+    const after = chat.after ?? (await context.store.lastMessageId(roomId));
+    // Shutdown may have begun while the checks ran: a socket opened now would miss the 1001.
+    refuseWhenStopping();
     wss.handleUpgrade(request, socket, head, (ws) => {
-      void new Connection(ws, socket, session, roomId, context).start(chat.after);
+      void new Connection(ws, socket, session, roomId, context).start(after);
     });
   }
 
+  function refuseWhenStopping(): void {
+    if (!context.accepting) throw new AppError('unavailable', 'the server is shutting down');
+  }
+
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     accept(request, socket, head).catch((error: unknown) => {
       if (!(error instanceof AppError)) log.error({ err: error }, 'websocket upgrade failed');
       refuse(socket, error);

@@ -5,6 +5,14 @@ export interface Frame {
   [key: string]: any;
 }
 
+export interface OpenOptions {
+  /** Appended to the URL, e.g. `&after=12`. */
+  readonly query?: string;
+  readonly headers?: Record<string, string>;
+  /** False makes a client that never answers pings: a dead peer, as the server sees it. */
+  readonly autoPong?: boolean;
+}
+
 export class ChatClient {
   readonly received: Frame[] = [];
   private waiters: Array<() => void> = [];
@@ -25,16 +33,19 @@ export class ChatClient {
     });
   }
 
-  /** Opens a room's chat; rejects with the HTTP status when the upgrade is refused. */
+  /** Opens a room's chat; rejects with the HTTP status and body when the upgrade is refused. */
   static open(
     wsBase: string,
     roomId: number | string,
-    session: string,
-    query = '',
-    headers: Record<string, string> = {},
+    session: string | undefined,
+    options: OpenOptions = {},
   ): Promise<ChatClient> {
-    const url = `${wsBase}/v1/rooms/${roomId}/chat?session_id=${encodeURIComponent(session)}${query}`;
-    const socket = new WebSocket(url, { headers });
+    const auth = session === undefined ? '' : `session_id=${encodeURIComponent(session)}`;
+    const url = `${wsBase}/v1/rooms/${roomId}/chat?${auth}${options.query ?? ''}`;
+    const socket = new WebSocket(url, {
+      headers: options.headers ?? {},
+      autoPong: options.autoPong ?? true,
+    });
     const client = new ChatClient(socket);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));
@@ -47,6 +58,7 @@ export class ChatClient {
           reject(
             Object.assign(new Error(`upgrade refused: ${response.statusCode}`), {
               status: response.statusCode,
+              contentType: response.headers['content-type'],
               body: body === '' ? undefined : JSON.parse(body),
             }),
           ),
@@ -58,6 +70,24 @@ export class ChatClient {
 
   send(frame: Frame | string): void {
     this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  /** Sends a message with a client id and waits for its acknowledgement. */
+  async post(text: string, clientId: string): Promise<Frame> {
+    this.send({ text, client_id: clientId });
+    return this.find((frame) => frame.client_id === clientId);
+  }
+
+  /** Waits for the first received frame (taken or not) that matches. */
+  async find(matches: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    let seen = 0;
+    for (;;) {
+      const found = this.received.slice(seen).find(matches);
+      if (found) return found;
+      seen = this.received.length;
+      await this.waitFor(seen + 1, deadline - Date.now());
+    }
   }
 
   /** Waits until `count` frames have arrived in all, then returns them. */

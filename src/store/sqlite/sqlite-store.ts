@@ -41,11 +41,12 @@ function migrate(db: Database.Database): void {
 
 export function openSqliteStore(url: string): Store {
   const db = new Database(filenameOf(url));
+  // First, so that nodes sharing the file wait for each other even while switching to WAL.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a process crash; only a power loss may lose the last ones.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
   return new SqliteStore(db);
 }
@@ -215,7 +216,9 @@ class SqliteStore implements Store {
   }
 
   async appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
-    return this.db.transaction(() => batch.map((message) => this.appendOne(message)))();
+    // IMMEDIATE: the batch reads before it writes, and a read snapshot that another process
+    // overtakes cannot be upgraded to a write (SQLITE_BUSY at once, busy_timeout or not).
+    return this.db.transaction(() => batch.map((message) => this.appendOne(message))).immediate();
   }
 
   private appendOne(message: NewMessage): StoredMessage {

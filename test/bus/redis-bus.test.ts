@@ -1,0 +1,145 @@
+// The Redis Bus against a real Redis: local delivery at once, remote delivery by room, session ends, faults.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { Bus, BusListener, RoomEvent } from '../../src/bus/bus.js';
+import { type BusLog, openRedisBus } from '../../src/bus/redis-bus.js';
+import { REDIS_URL, redisSkip } from '../helpers/cluster.js';
+import { freePort } from '../helpers/redis-server.js';
+
+const quietLog: BusLog = { warn() {}, info() {} };
+
+/** A listener that keeps what it hears and lets a test wait for it. */
+class Recorder implements BusListener {
+  readonly events: RoomEvent[] = [];
+  readonly sessionsEnded: string[] = [];
+  private wake: (() => void) | undefined;
+
+  onRoomEvent(event: RoomEvent): void {
+    this.events.push(event);
+    this.wake?.();
+  }
+
+  onSessionEnded(sessionKey: string): void {
+    this.sessionsEnded.push(sessionKey);
+    this.wake?.();
+  }
+
+  /** Resolves once `done()` holds; fails the test after 5 s. */
+  async until(done: () => boolean): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the bus');
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+}
+
+function roomEvent(roomId: number, id: number): RoomEvent {
+  return {
+    roomId,
+    id,
+    previousId: id - 1,
+    wire: JSON.stringify({ id, text: `message ${id}`, user_id: 1, room_id: roomId }),
+    storedAt: Date.now(),
+    origin: 7,
+    clientId: `c${id}`,
+  };
+}
+
+/** Let anything still in flight through Redis arrive before checking that nothing did. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+describe('redis bus', { skip: redisSkip }, () => {
+  const channelPrefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
+  const open = (prefix = channelPrefix) =>
+    openRedisBus({ url: REDIS_URL as string, channelPrefix: prefix, log: quietLog });
+  let one: Bus;
+  let two: Bus;
+  const heardByOne = new Recorder();
+  const heardByTwo = new Recorder();
+  before(async () => {
+    [one, two] = await Promise.all([open(), open()]);
+    one.listen(heardByOne);
+    two.listen(heardByTwo);
+  });
+  after(() => Promise.all([one?.close(), two?.close()]));
+
+  test('an event reaches this node at once and the subscribed nodes without local fields', async () => {
+    await two.subscribe(1);
+    const event = roomEvent(1, 2);
+    one.publish(event);
+    assert.deepEqual(heardByOne.events, [event], 'delivered locally before publish returns');
+    await heardByTwo.until(() => heardByTwo.events.length === 1);
+    const { origin: _origin, clientId: _clientId, ...shared } = event;
+    assert.deepEqual(heardByTwo.events, [shared]);
+    await settle();
+    assert.equal(heardByOne.events.length, 1, 'a node ignores its own envelopes');
+    heardByOne.events.length = 0;
+    heardByTwo.events.length = 0;
+  });
+
+  test('a node hears only the rooms it subscribed to, until it unsubscribes', async () => {
+    await two.subscribe(3);
+    one.publish(roomEvent(4, 1));
+    one.publish(roomEvent(3, 1));
+    await heardByTwo.until(() => heardByTwo.events.length === 1);
+    assert.equal(heardByTwo.events[0]?.roomId, 3);
+    await two.unsubscribe(3);
+    one.publish(roomEvent(3, 2));
+    await settle();
+    assert.equal(heardByTwo.events.length, 1);
+    heardByOne.events.length = 0;
+    heardByTwo.events.length = 0;
+  });
+
+  test('a session end reaches every node once', async () => {
+    one.publishSessionEnded('session-key');
+    assert.deepEqual(heardByOne.sessionsEnded, ['session-key']);
+    await heardByTwo.until(() => heardByTwo.sessionsEnded.length === 1);
+    assert.deepEqual(heardByTwo.sessionsEnded, ['session-key']);
+    await settle();
+    assert.deepEqual(heardByOne.sessionsEnded, ['session-key']);
+  });
+
+  test('clusters with different channel prefixes do not hear each other', async () => {
+    const other = await open(`${channelPrefix}other:`);
+    const heardByOther = new Recorder();
+    other.listen(heardByOther);
+    await other.subscribe(5);
+    await two.subscribe(5);
+    one.publish(roomEvent(5, 1));
+    await heardByTwo.until(() => heardByTwo.events.length === 1);
+    await settle();
+    assert.deepEqual(heardByOther.events, []);
+    await other.close();
+  });
+
+  test('ping answers while Redis is reachable', async () => {
+    await one.ping();
+  });
+});
+
+describe('redis bus without a reachable Redis', () => {
+  test('serves this node, answers subscribe, and fails ping', async () => {
+    const port = await freePort();
+    const bus = await openRedisBus({
+      url: `redis://127.0.0.1:${port}`,
+      channelPrefix: 'test:unreachable:',
+      log: quietLog,
+    });
+    const heard = new Recorder();
+    bus.listen(heard);
+    await bus.subscribe(1);
+    const event = roomEvent(1, 1);
+    bus.publish(event);
+    bus.publishSessionEnded('key');
+    assert.deepEqual(heard.events, [event]);
+    assert.deepEqual(heard.sessionsEnded, ['key']);
+    await assert.rejects(bus.ping());
+    await bus.close();
+  });
+});

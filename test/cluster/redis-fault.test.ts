@@ -1,0 +1,134 @@
+// Redis stops and comes back under a 2-node cluster: local sockets keep working, nothing is lost.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { backends } from '../helpers/backends.js';
+import {
+  type Cluster,
+  fullHistory,
+  redisSkip,
+  startCluster,
+  withoutClientId,
+} from '../helpers/cluster.js';
+import { createRoom, registerUser, request, type TestUser } from '../helpers/http.js';
+import { type PrivateRedis, redisServerSkip, startRedisServer } from '../helpers/redis-server.js';
+import { ChatClient, type Frame } from '../helpers/ws.js';
+
+/** Polls `check` until it holds; fails after 10 s. */
+async function eventually(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits for the acknowledgement of the client's frame with this client_id. */
+const acknowledged = (client: ChatClient, clientId: string) =>
+  eventually(`${clientId} is acknowledged`, async () =>
+    client.received.some((frame) => frame.client_id === clientId),
+  );
+
+for (const backend of backends()) {
+  describe(`redis stops and restarts (${backend.name})`, {
+    skip: redisSkip || redisServerSkip,
+  }, () => {
+    let redis: PrivateRedis;
+    let cluster: Cluster;
+    before(async () => {
+      redis = await startRedisServer();
+      cluster = await startCluster({ size: 2, backend, redisUrl: redis.url });
+    });
+    after(async () => {
+      await cluster?.close();
+      await redis?.stop();
+    });
+
+    const readiness = async (node: number) =>
+      (await request(cluster.node(node).url, 'GET', '/readyz')).status;
+    const open = (node: number, roomId: number, user: TestUser, query = '') =>
+      ChatClient.open(cluster.node(node).wsUrl, roomId, user.session, { query });
+
+    /** Waits until `count` nodes listen to the room's channel on the restarted Redis. */
+    async function subscribed(roomId: number, count: number): Promise<void> {
+      const client = new Redis(redis.url);
+      const channel = `${cluster.channelPrefix}room:${roomId}`;
+      try {
+        await eventually(`${count} nodes subscribe to room ${roomId}`, async () => {
+          const [, subscribers] = (await client.pubsub('NUMSUB', channel)) as [string, number];
+          return Number(subscribers) === count;
+        });
+      } finally {
+        client.disconnect();
+      }
+    }
+
+    test('local delivery goes on, /readyz says 503, and everything arrives once Redis is back', async () => {
+      const url = (node: number) => cluster.node(node).url;
+      const [alice, bob, erin] = await Promise.all([0, 0, 0].map(() => registerUser(url(0))));
+      const [carol, dave, frank] = await Promise.all([1, 1, 1].map(() => registerUser(url(1))));
+      const roomId = await createRoom(url(0), alice as TestUser, [bob, carol, dave] as TestUser[]);
+      const otherRoomId = await createRoom(url(0), erin as TestUser, [alice, frank] as TestUser[]);
+      const aliceOn1 = await open(0, roomId, alice as TestUser);
+      const bobOn1 = await open(0, roomId, bob as TestUser);
+      const carolOn2 = await open(1, roomId, carol as TestUser);
+      const daveOn2 = await open(1, roomId, dave as TestUser);
+
+      aliceOn1.send({ text: 'before the outage' });
+      const [first] = await daveOn2.waitFor(1);
+      await Promise.all([bobOn1.waitFor(1), carolOn2.waitFor(1)]);
+
+      await redis.stop();
+      for (const node of [0, 1]) {
+        await eventually(
+          `node ${node + 1} is not ready`,
+          async () => (await readiness(node)) === 503,
+        );
+      }
+      const notReady = await request(url(0), 'GET', '/readyz');
+      assert.equal(notReady.body.error.code, 'unavailable');
+
+      aliceOn1.send({ text: 'during the outage, node 1', client_id: 'outage' });
+      const [ack] = await aliceOn1.waitFor(1);
+      assert.equal(ack?.client_id, 'outage');
+      assert.deepEqual(await bobOn1.waitFor(2), [first, withoutClientId(ack as Frame)]);
+      carolOn2.send({ text: 'during the outage, node 2', client_id: 'carol-outage' });
+      await acknowledged(carolOn2, 'carol-outage');
+
+      // A room this node has no subscription to yet: the join must not wait for Redis.
+      const erinOn1 = await open(0, otherRoomId, erin as TestUser);
+      const aliceInOther = await open(0, otherRoomId, alice as TestUser);
+      aliceInOther.send({ text: 'to erin, during the outage' });
+      assert.equal((await erinOn1.next()).text, 'to erin, during the outage');
+
+      await redis.start();
+      for (const node of [0, 1]) {
+        await eventually(
+          `node ${node + 1} is ready again`,
+          async () => (await readiness(node)) === 200,
+        );
+      }
+      const frankOn2 = await open(1, otherRoomId, frank as TestUser);
+      await subscribed(roomId, 2);
+      await subscribed(otherRoomId, 2);
+
+      carolOn2.send({ text: 'after the outage, node 2', client_id: 'carol-after' });
+      frankOn2.send({ text: 'to erin, after the outage' });
+      await acknowledged(carolOn2, 'carol-after');
+      const history = await fullHistory(url(1), (carol as TestUser).session, roomId);
+      assert.equal(history.length, 4);
+      assert.deepEqual(await bobOn1.waitFor(4), history, 'the gap is filled from the store');
+      const toErin = await erinOn1.waitFor(2);
+      assert.equal(toErin[1]?.text, 'to erin, after the outage');
+
+      await daveOn2.close();
+      const daveAgain = await open(1, roomId, dave as TestUser, `&after=${first?.id}`);
+      assert.deepEqual(await daveAgain.waitFor(3), history.slice(1), 'after= misses nothing');
+      aliceOn1.send({ text: 'and on we go' });
+      assert.equal((await daveAgain.waitFor(4))[3]?.text, 'and on we go');
+
+      const clients = [aliceOn1, bobOn1, carolOn2, daveAgain, erinOn1, aliceInOther, frankOn2];
+      await Promise.all(clients.map((client) => client.close()));
+    });
+  });
+}

@@ -1,0 +1,111 @@
+// The room sequencer puts a room's events back into id order, fills gaps from the store, drops repeats.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, mock, test } from 'node:test';
+import type { RoomEvent } from '../../src/bus/bus.js';
+import { RoomSequencer } from '../../src/realtime/room-sequencer.js';
+
+const GAP_WAIT_MS = 100;
+
+function event(id: number, previousId: number, origin?: number): RoomEvent {
+  return { roomId: 1, id, previousId, wire: `{"id":${id}}`, storedAt: 0, origin };
+}
+
+/** Lets the sequencer's awaited store read settle. */
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('RoomSequencer', () => {
+  let delivered: RoomEvent[];
+  let stored: RoomEvent[];
+  let fetches: number[];
+  let failFetches: boolean;
+  let sequencer: RoomSequencer;
+
+  const deliveredIds = () => delivered.map((delivery) => delivery.id);
+
+  beforeEach(() => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    delivered = [];
+    // The room's chain in the store: 10 → 14 → 15 → 21 → 30.
+    stored = [event(10, 0), event(14, 10), event(15, 14), event(21, 15), event(30, 21)];
+    fetches = [];
+    failFetches = false;
+    sequencer = new RoomSequencer(10, {
+      fetchAfter: async (afterId) => {
+        fetches.push(afterId);
+        if (failFetches) throw new Error('store down');
+        return stored.filter((message) => message.id > afterId);
+      },
+      deliver: (delivery) => delivered.push(delivery),
+      gapWaitMs: GAP_WAIT_MS,
+    });
+  });
+  afterEach(() => {
+    sequencer.close();
+    mock.timers.reset();
+  });
+
+  test('events in order are delivered at once', () => {
+    sequencer.push(event(14, 10));
+    sequencer.push(event(15, 14));
+    assert.deepEqual(deliveredIds(), [14, 15]);
+    assert.equal(sequencer.deliveredUpTo, 15);
+  });
+
+  test('out-of-order events are re-ordered by previousId', () => {
+    sequencer.push(event(21, 15));
+    sequencer.push(event(15, 14));
+    assert.deepEqual(deliveredIds(), []);
+    sequencer.push(event(14, 10));
+    assert.deepEqual(deliveredIds(), [14, 15, 21]);
+    mock.timers.tick(GAP_WAIT_MS);
+    assert.deepEqual(fetches, [], 'no store read once the gap closed by itself');
+  });
+
+  test('duplicates and events already delivered are dropped', () => {
+    sequencer.push(event(10, 0));
+    sequencer.push(event(14, 10));
+    sequencer.push(event(14, 10));
+    sequencer.push(event(21, 15));
+    sequencer.push(event(21, 15));
+    sequencer.push(event(15, 14));
+    sequencer.push(event(15, 14));
+    assert.deepEqual(deliveredIds(), [14, 15, 21]);
+  });
+
+  test('a gap is filled from the store after gapWaitMs, keeping the waiting copy', async () => {
+    const withAck = event(21, 15, 7);
+    sequencer.push(withAck);
+    mock.timers.tick(GAP_WAIT_MS - 1);
+    await settle();
+    assert.deepEqual(fetches, []);
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(fetches, [10]);
+    assert.deepEqual(deliveredIds(), [14, 15, 21, 30]);
+    assert.equal(delivered[2], withAck, 'the bus copy carries the sender to acknowledge');
+    sequencer.push(event(14, 10));
+    sequencer.push(event(30, 21));
+    assert.deepEqual(deliveredIds(), [14, 15, 21, 30]);
+  });
+
+  test('an unreachable store is asked again after another gapWaitMs', async () => {
+    failFetches = true;
+    sequencer.push(event(15, 14));
+    mock.timers.tick(GAP_WAIT_MS);
+    await settle();
+    assert.deepEqual(deliveredIds(), []);
+    failFetches = false;
+    mock.timers.tick(GAP_WAIT_MS);
+    await settle();
+    assert.deepEqual(fetches, [10, 10]);
+    assert.deepEqual(deliveredIds().slice(0, 2), [14, 15]);
+  });
+
+  test('a closed sequencer reads nothing more', async () => {
+    sequencer.push(event(15, 14));
+    sequencer.close();
+    mock.timers.tick(10 * GAP_WAIT_MS);
+    await settle();
+    assert.deepEqual(fetches, []);
+  });
+});
