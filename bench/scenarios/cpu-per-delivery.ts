@@ -3,14 +3,10 @@
 // Unlike throughput, this figure does not depend on how fast the generator is.
 import type { Scenario, ScenarioOutcome } from './context.js';
 import { failuresOf, fixedLoad } from './fixed-load.js';
-import type { StepResult } from './ws-load.js';
+import { cpuMicrosPerDelivery } from './ws-load.js';
 
 const LOAD = { rooms: 1, members: 100, rate: 10 };
 const NAME = `CPU at ${LOAD.rooms}×${LOAD.members}×${LOAD.rate}/s`;
-
-function microsecondsPerDelivery(step: StepResult): number {
-  return (1e6 * step.targetCpuSeconds) / Math.max(1, step.deliveries);
-}
 
 export const cpuPerDelivery: Scenario = {
   name: 'cpu',
@@ -23,8 +19,8 @@ export const cpuPerDelivery: Scenario = {
           scenario: NAME,
           metric: 'CPU µs per delivery',
           unit: 'µs',
-          server: microsecondsPerDelivery(result.server),
-          baseline: microsecondsPerDelivery(result.baseline),
+          server: cpuMicrosPerDelivery(result.server),
+          baseline: cpuMicrosPerDelivery(result.baseline),
           better: 'lower',
           targetRatio: 1.2,
         },

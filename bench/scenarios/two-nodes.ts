@@ -1,28 +1,39 @@
 // Scale-out: two server nodes sharing a database and the Redis bus, a 100-member room with half its
 // sockets on each node, next to the same load on one node. Runs only with REDIS_URL and a Redis bus.
-import { pathToFileURL } from 'node:url';
 import { LoadGenerator } from '../load/generator.js';
-import { type ChatServerTarget, startChatServer } from '../targets/chat-server.js';
+import {
+  type ChatServerTarget,
+  RUN_ID,
+  type ServerStart,
+  startChatServer,
+} from '../targets/chat-server.js';
 import type { BenchContext, Scenario, ScenarioOutcome } from './context.js';
-import { cpuOf, describeStep, measureStep, type StepResult, socketsFor } from './ws-load.js';
+import {
+  cpuMicrosPerDelivery,
+  cpuOf,
+  describeStep,
+  measureStep,
+  type StepResult,
+  socketsFor,
+} from './ws-load.js';
 
 const MEMBERS = 100;
-const RATE = 5;
+const RATE = 10;
 
-/** Why the scale-out cannot be measured here, or undefined when it can. */
-async function unavailable(): Promise<string | undefined> {
-  const redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) return 'REDIS_URL is not set';
-  const busModule = pathToFileURL('dist/bus/redis-bus.js').href;
-  const { openRedisBus } = (await import(busModule)) as {
-    openRedisBus(url: string): Promise<{ close(): Promise<void> }>;
-  };
+/** A node of the cluster, or the reason it cannot run here (no Redis bus, Redis unreachable). */
+async function startNode(start: ServerStart): Promise<ChatServerTarget | string> {
+  let node: ChatServerTarget;
   try {
-    await (await openRedisBus(redisUrl)).close();
-    return undefined;
+    node = await startChatServer(start);
   } catch (error) {
-    return `the Redis bus cannot be opened: ${error instanceof Error ? error.message : error}`;
+    const message = error instanceof Error ? error.message : String(error);
+    if (/not available/.test(message)) return `the Redis bus is not available: ${message}`;
+    throw error;
   }
+  const ready = await fetch(`${node.httpBase}/readyz`);
+  if (ready.ok) return node;
+  await node.stop();
+  return `the node is not ready with REDIS_URL (${ready.status}): is Redis reachable?`;
 }
 
 /** 100 members; those from `split` on connect to the second node (all on the first without one). */
@@ -61,47 +72,46 @@ export const twoNodes: Scenario = {
   name: 'two-nodes',
   description: `1 room × ${MEMBERS} members at ${RATE} msg/s, sockets split over two nodes (Redis bus)`,
   async run(context): Promise<ScenarioOutcome> {
-    const reason = await unavailable();
-    if (reason) return { figures: [], details: {}, failures: [], skipped: reason };
-    const shared = process.env.DATABASE_URL?.startsWith('postgres')
+    const redisUrl = process.env.REDIS_URL;
+    if (!redisUrl) return skipped('REDIS_URL is not set');
+    const postgres = process.env.DATABASE_URL?.startsWith('postgres')
       ? process.env.DATABASE_URL
       : undefined;
-    const env = { REDIS_URL: process.env.REDIS_URL ?? '' };
+    const env = { REDIS_URL: redisUrl, REDIS_CHANNEL_PREFIX: `bench-${RUN_ID}:` };
     const nodes: ChatServerTarget[] = [];
     try {
-      nodes.push(
-        await startChatServer({
-          env,
-          args: context.serverArgs,
-          databaseUrl: shared,
-          name: 'node A',
-        }),
-      );
-      const databaseUrl = nodes[0]?.databaseUrl;
-      nodes.push(
-        await startChatServer({ env, args: context.serverArgs, databaseUrl, name: 'node B' }),
-      );
+      for (const name of ['node A', 'node B']) {
+        // Both nodes on one database: the PostgreSQL one given, or node A's SQLite file.
+        const databaseUrl = nodes[0]?.databaseUrl ?? postgres;
+        const node = await startNode({ name, env, args: context.serverArgs, databaseUrl });
+        if (typeof node === 'string') return skipped(node);
+        nodes.push(node);
+      }
       const one = await measure(context, nodes.slice(0, 1), MEMBERS);
       const two = await measure(context, nodes, MEMBERS / 2);
-      const figure = (
-        metric: string,
-        unit: string,
-        better: 'higher' | 'lower',
-        pick: (step: StepResult) => number,
-      ) => ({
-        scenario: `two nodes vs one, 1×${MEMBERS}×${RATE}/s`,
-        metric: `${metric} (server: two nodes, baseline: one node)`,
+      const figure = (metric: string, unit: string, pick: (step: StepResult) => number) => ({
+        scenario: `2 nodes vs 1, 1×${MEMBERS}×${RATE}/s`,
+        metric,
         unit,
+        note: 'Server column: two nodes, half the sockets on each; Baseline column: one node; both on Redis',
         server: pick(two),
         baseline: pick(one),
-        better,
       });
       return {
         figures: [
-          figure('deliveries/s', '/s', 'higher', (step) => step.deliveriesPerSecond),
-          figure('p99 latency', 'ms', 'lower', (step) => step.p99Ms),
+          { ...figure('deliveries/s', '/s', (step) => step.deliveriesPerSecond), better: 'higher' },
+          { ...figure('p99 latency', 'ms', (step) => step.p99Ms), better: 'lower' },
+          {
+            ...figure('CPU µs per delivery, all nodes', 'µs', cpuMicrosPerDelivery),
+            better: 'lower',
+          },
         ],
-        details: { rate: RATE, oneNode: one, twoNodes: two },
+        details: {
+          rate: RATE,
+          database: postgres ? 'postgres' : 'sqlite',
+          oneNode: one,
+          twoNodes: two,
+        },
         failures: [one, two].flatMap((step, index) =>
           step.problems ? [`${index + 1} node(s): ${step.problems}`] : [],
         ),
@@ -111,3 +121,7 @@ export const twoNodes: Scenario = {
     }
   },
 };
+
+function skipped(reason: string): ScenarioOutcome {
+  return { figures: [], details: {}, failures: [], skipped: reason };
+}

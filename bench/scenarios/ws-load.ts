@@ -108,3 +108,8 @@ export function describeStep(label: string, step: StepResult): string {
 function cpuShare(cpuSeconds: number, seconds: number): string {
   return `${Math.round((100 * cpuSeconds) / seconds)}%`;
 }
+
+/** CPU microseconds the processes under test spent per delivery during a step. */
+export function cpuMicrosPerDelivery(step: StepResult): number {
+  return (1e6 * step.targetCpuSeconds) / Math.max(1, step.deliveries);
+}

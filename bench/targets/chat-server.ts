@@ -24,8 +24,8 @@ export const BENCH_SERVER_ENV = {
 } as const;
 
 export const PASSWORD = 'benchmark-password';
-/** Logins carry it, so runs against a shared (PostgreSQL) database do not collide. */
-const RUN_ID = Date.now().toString(36);
+/** Logins and Redis channels carry it, so runs sharing a database or a Redis do not collide. */
+export const RUN_ID = Date.now().toString(36);
 const REGISTER_CONCURRENCY = 8;
 
 export interface ServerStart {
