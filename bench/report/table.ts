@@ -50,16 +50,16 @@ function rowOf(figure: Figure): Row {
   };
 }
 
-/** The rows, each figure with a note numbered in its metric, and the numbered notes. */
+/** The rows, each figure with a note numbered in its metric, and the numbered notes (each once). */
 function withNotes(figures: readonly Figure[]): { rows: Row[]; notes: string[] } {
-  const notes: string[] = [];
+  const texts: string[] = [];
   const rows = figures.map((figure) => {
     const row = rowOf(figure);
     if (!figure.note) return row;
-    notes.push(`(${notes.length + 1}) ${figure.note}`);
-    return { ...row, metric: `${row.metric} (${notes.length})` };
+    if (!texts.includes(figure.note)) texts.push(figure.note);
+    return { ...row, metric: `${row.metric} (${texts.indexOf(figure.note) + 1})` };
   });
-  return { rows, notes };
+  return { rows, notes: texts.map((text, index) => `(${index + 1}) ${text}`) };
 }
 
 /** Padded columns between `open`, `gap` and `close`, the header over a rule of dashes. */
