@@ -11,7 +11,7 @@ import type {
   RunPlan,
   SentCounts,
 } from './protocol.js';
-import { nowUs } from './protocol.js';
+import { addStats, emptyStats, nowUs } from './protocol.js';
 
 const WORKER_FILE = new URL('./worker.ts', import.meta.url);
 const TSX_API = import.meta.resolve('tsx/esm/api');
@@ -71,7 +71,8 @@ export interface RunOptions {
 
 export interface RunResult {
   readonly sentMessages: number;
-  readonly stats: Omit<DeliveryStats, 'histogram'>;
+  /** What the workers saw, added up (the histogram is `latencyUs`). */
+  readonly stats: DeliveryStats;
   readonly latencyUs: hdr.Histogram;
   /** Deliveries per second inside the measured window. */
   readonly deliveriesPerSecond: number;
@@ -200,27 +201,10 @@ export class LoadGenerator {
 
 function merge(all: DeliveryStats[]): Pick<RunResult, 'stats' | 'latencyUs'> {
   const latencyUs = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
-  const stats: RunResult['stats'] = {
-    deliveries: 0,
-    windowDeliveries: 0,
-    gaps: 0,
-    repeats: 0,
-    idDisorder: 0,
-    malformed: 0,
-    missing: 0,
-    unexpectedCloses: 0,
-  };
+  const stats = emptyStats();
   for (const entry of all) {
     latencyUs.add(hdr.decodeFromCompressedBase64(entry.histogram));
-    stats.deliveries += entry.deliveries;
-    stats.windowDeliveries += entry.windowDeliveries;
-    stats.gaps += entry.gaps;
-    stats.repeats += entry.repeats;
-    stats.idDisorder += entry.idDisorder;
-    stats.malformed += entry.malformed;
-    stats.missing += entry.missing;
-    stats.unexpectedCloses += entry.unexpectedCloses;
-    stats.firstProblem ??= entry.firstProblem;
+    addStats(stats, entry);
   }
   return { stats, latencyUs };
 }

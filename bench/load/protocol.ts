@@ -59,6 +59,30 @@ export interface DeliveryStats {
   firstProblem?: string | undefined;
 }
 
+type Count = Exclude<keyof DeliveryStats, 'histogram' | 'firstProblem'>;
+
+export function emptyStats(): DeliveryStats {
+  return {
+    deliveries: 0,
+    windowDeliveries: 0,
+    gaps: 0,
+    repeats: 0,
+    idDisorder: 0,
+    malformed: 0,
+    missing: 0,
+    unexpectedCloses: 0,
+    histogram: '',
+  };
+}
+
+const COUNTS = Object.keys(emptyStats()).filter((key) => key !== 'histogram') as Count[];
+
+/** Adds the counts of `other` to `into` (not the histogram, which is merged by its owner). */
+export function addStats(into: DeliveryStats, other: DeliveryStats): void {
+  for (const count of COUNTS) into[count] += other[count];
+  into.firstProblem ??= other.firstProblem;
+}
+
 export type Report =
   | { readonly type: 'opened'; readonly failures: number; readonly firstError?: string }
   | { readonly type: 'sent'; readonly sent: Array<[room: number, member: number, count: number]> }

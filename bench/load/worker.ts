@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import {
   type Command,
   type ConnectionSpec,
-  type DeliveryStats,
+  emptyStats,
   messageText,
   nowUs,
   type ReceivedMessage,
@@ -28,24 +28,10 @@ interface Socket {
   received: number;
 }
 
-function newStats(): DeliveryStats {
-  return {
-    deliveries: 0,
-    windowDeliveries: 0,
-    gaps: 0,
-    repeats: 0,
-    idDisorder: 0,
-    malformed: 0,
-    missing: 0,
-    unexpectedCloses: 0,
-    histogram: '',
-  };
-}
-
 const sockets: Socket[] = [];
 let senders: Socket[] = [];
 let plan: RunPlan | undefined;
-let stats = newStats();
+let stats = emptyStats();
 let closing = false;
 const latency = hdr.build({ lowestDiscernibleValue: 1, numberOfSignificantValueDigits: 3 });
 const received: ReceivedMessage = { id: 0, tag: 0, member: 0, seq: 0, sentAtUs: 0 };
@@ -133,7 +119,7 @@ function phaseIndex(spec: ConnectionSpec): number {
 /** Open-loop sending: the n-th send of this worker is due at a fixed time, whatever the replies do. */
 function run(runPlan: RunPlan): Promise<Report> {
   plan = runPlan;
-  stats = newStats();
+  stats = emptyStats();
   latency.reset();
   for (const socket of sockets) {
     socket.lastSeq.fill(0);
