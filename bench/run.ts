@@ -101,7 +101,12 @@ async function main(): Promise<number> {
   const machine = describeMachine();
   const startedAt = new Date().toISOString();
   const args = process.argv.slice(2);
-  const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+  // The services it was given, by name only: a URL may hold a password.
+  const services = ['REDIS_URL', 'DATABASE_URL'].filter((name) => process.env[name]);
+  const command = [
+    ...services.map((name) => `${name}=…`),
+    `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
+  ].join(' ');
   console.log(
     `bench: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverageAtStart.toFixed(1)}`,
   );
