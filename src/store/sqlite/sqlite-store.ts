@@ -14,6 +14,7 @@ import type {
   Store,
   StoredMessage,
 } from '../store.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 
 /** `sqlite:PATH` → PATH; `sqlite::memory:` → an in-memory database. */
 function filenameOf(url: string): string {
@@ -40,7 +41,8 @@ function migrate(db: Database.Database): void {
 }
 
 export function openSqliteStore(url: string): Store {
-  const db = new Database(filenameOf(url));
+  const filename = filenameOf(url);
+  const db = new Database(filename);
   // First, so that nodes sharing the file wait for each other even while switching to WAL.
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
@@ -48,13 +50,16 @@ export function openSqliteStore(url: string): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  return new SqliteStore(db);
+  return new SqliteStore(db, filename === ':memory:' ? undefined : startCheckpointer(db, filename));
 }
 
 class SqliteStore implements Store {
   private readonly sql;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly checkpointer: Checkpointer | undefined,
+  ) {
     this.sql = this.prepareStatements();
   }
 
@@ -253,6 +258,7 @@ class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }
