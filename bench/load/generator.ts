@@ -29,6 +29,10 @@ interface WorkerLink {
 function linkTo(kind: WorkerKind): WorkerLink {
   const reports: Array<(report: Report) => void> = [];
   const onReport = (report: Report) => reports.shift()?.(report);
+  // A worker that dies answers every question still open with a failure, so nothing waits forever.
+  const onDeath = (reason: unknown) => {
+    for (const answer of reports.splice(0)) answer({ type: 'failed', error: String(reason) });
+  };
   const ask = (post: () => void) =>
     new Promise<Report>((resolve) => {
       reports.push(resolve);
@@ -39,6 +43,8 @@ function linkTo(kind: WorkerKind): WorkerLink {
     const boot = `import { tsImport } from ${JSON.stringify(TSX_API)}; await tsImport(${JSON.stringify(WORKER_FILE.href)}, ${JSON.stringify(WORKER_FILE.href)});`;
     const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
     worker.on('message', onReport);
+    worker.on('error', onDeath);
+    worker.on('exit', (code) => onDeath(`load worker exited with ${code}`));
     return {
       request: (command) => ask(() => worker.postMessage(command)),
       stop: async () => {
@@ -51,6 +57,7 @@ function linkTo(kind: WorkerKind): WorkerLink {
     serialization: 'advanced',
   });
   child.on('message', (message) => onReport(message as Report));
+  child.on('exit', (code) => onDeath(`load process exited with ${code}`));
   return {
     request: (command) => ask(() => child.send(command)),
     stop: () =>

@@ -22,7 +22,7 @@ export interface Sweep {
   readonly maxSustainable: number;
   /** False when no step passed the limit: the maximum is then only a lower bound. */
   readonly limitReached: boolean;
-  failure: string | undefined;
+  readonly failure: string | undefined;
 }
 
 export interface FanOutDetails {
@@ -34,23 +34,24 @@ export interface FanOutDetails {
   readonly batched: Sweep;
 }
 
+/** One system under test with its own generator, stepping through the rates. */
 interface Lane {
   readonly target: WsTarget;
   readonly generator: LoadGenerator;
-  readonly sweep: Sweep;
+  readonly steps: StepResult[];
+  failure: string | undefined;
   done: boolean;
 }
 
 async function openLane(context: BenchContext, target: WsTarget): Promise<Lane> {
   const generator = LoadGenerator.start('threads', context.workers);
-  const rooms = await target.provision(1, MEMBERS);
-  await generator.open(socketsFor(target, rooms));
-  return {
-    target,
-    generator,
-    sweep: { steps: [], maxSustainable: 0, limitReached: false, failure: undefined },
-    done: false,
-  };
+  try {
+    await generator.open(socketsFor(target, await target.provision(1, MEMBERS)));
+  } catch (error) {
+    await generator.stop();
+    throw error;
+  }
+  return { target, generator, steps: [], failure: undefined, done: false };
 }
 
 /** One rate on one lane; a step over the limit is tried once more, so a passing hiccup does not end it. */
@@ -69,21 +70,20 @@ async function step(context: BenchContext, lane: Lane, rate: number): Promise<vo
     if (result.problems) break;
   }
   if (!result) return;
-  lane.sweep.steps.push(result);
+  lane.steps.push(result);
   if (result.problems) {
-    lane.sweep.failure = `${lane.target.label} at ${rate}/s per sender: ${result.problems}`;
+    lane.failure = `${lane.target.label} at ${rate}/s per sender: ${result.problems}`;
   }
   lane.done = result.problems !== undefined || result.p99Ms > P99_LIMIT_MS;
 }
 
-function finish(lane: Lane): Sweep {
-  const sustainable = lane.sweep.steps.filter(
-    (entry) => entry.p99Ms <= P99_LIMIT_MS && !entry.problems,
-  );
+function finish({ steps, failure }: Lane): Sweep {
+  const sustainable = steps.filter((entry) => entry.p99Ms <= P99_LIMIT_MS && !entry.problems);
   return {
-    ...lane.sweep,
+    steps,
     maxSustainable: Math.max(0, ...sustainable.map((entry) => entry.deliveriesPerSecond)),
-    limitReached: lane.sweep.steps.some((entry) => entry.p99Ms > P99_LIMIT_MS),
+    limitReached: steps.some((entry) => entry.p99Ms > P99_LIMIT_MS),
+    failure,
   };
 }
 
@@ -139,7 +139,7 @@ export const fanOut: Scenario = {
         },
       ],
       details,
-      failures: lanes.flatMap((lane) => (lane.sweep.failure ? [lane.sweep.failure] : [])),
+      failures: lanes.flatMap((lane) => (lane.failure ? [lane.failure] : [])),
     };
   },
 };
