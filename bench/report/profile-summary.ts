@@ -62,6 +62,9 @@ function top(map: Map<string, number>, total: number, count: number): string[] {
     );
 }
 
+// Piped into `head`: stop quietly when the reader has had enough.
+process.stdout.on('error', () => process.exit(0));
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { top: { type: 'string', default: '25' } },
