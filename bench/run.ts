@@ -93,7 +93,9 @@ function summary(results: Results): string {
     '',
     ...skipped,
     ...results.failures.map((failure) => `- FAILED: ${failure}`),
-  ].join('\n');
+  ]
+    .join('\n')
+    .trimEnd();
 }
 
 async function main(): Promise<number> {
