@@ -60,19 +60,29 @@ export const newRoomBody = {
   },
 } as const;
 
+/** A whole number in a query string (`finite` is our keyword: see validation.ts). */
+function queryInteger(minimum: number, maximum?: number) {
+  return {
+    type: 'integer',
+    minimum,
+    ...(maximum === undefined ? {} : { maximum }),
+    finite: true,
+  } as const;
+}
+
 export const userSearchQuery = {
   type: 'object',
   properties: {
     q: { type: 'string' },
-    limit: { type: 'integer', minimum: 1, maximum: USER_SEARCH_MAX_LIMIT },
+    limit: queryInteger(1, USER_SEARCH_MAX_LIMIT),
   },
 } as const;
 
 export const historyQuery = {
   type: 'object',
   properties: {
-    before: { type: 'integer', minimum: 1 },
-    after: { type: 'integer', minimum: 0 },
-    limit: { type: 'integer', minimum: 1, maximum: HISTORY_MAX_LIMIT },
+    before: queryInteger(1),
+    after: queryInteger(0),
+    limit: queryInteger(1, HISTORY_MAX_LIMIT),
   },
 } as const;

@@ -7,6 +7,13 @@ const shared: Options = { useDefaults: true, removeAdditional: false, allErrors:
 export function useSchemaValidation(app: FastifyInstance): void {
   const strictAjv = new Ajv({ ...shared, coerceTypes: false });
   const urlAjv = new Ajv({ ...shared, coerceTypes: true });
+  // Ajv coerces "Infinity" to a number and then skips minimum/maximum for it: refuse it here.
+  urlAjv.addKeyword({
+    keyword: 'finite',
+    schemaType: 'boolean',
+    validate: (_schema: boolean, value: unknown) => Number.isFinite(value),
+    errors: false,
+  });
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'body' ? strictAjv.compile(schema) : urlAjv.compile(schema),
   );

@@ -191,6 +191,10 @@ for (const backend of backends()) {
       'after=1.5',
       'after=',
       'after=1&after=2',
+      'limit=Infinity',
+      'limit=-Infinity',
+      'before=Infinity',
+      'after=-Infinity',
     ];
     for (const query of invalidQueries) {
       test(`?${query} → 422 invalid_json naming the parameter`, async () => {
