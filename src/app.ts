@@ -47,6 +47,7 @@ export async function createServer(
 
   const accounts = new Accounts(store, argon2Hasher(config.passwordHash), {
     sessionIdleSeconds: config.sessionIdleSeconds,
+    sessionCacheSeconds: config.sessionCacheSeconds,
     clock,
   });
   const rooms = new Rooms(store, clock);
@@ -58,7 +59,10 @@ export async function createServer(
   const hub = new Hub({ bus, store, metrics, gapWaitMs: GAP_WAIT_MS });
   bus.listen({
     onRoomEvent: (event) => hub.onRoomEvent(event),
-    onSessionEnded: (sessionKey) => hub.closeSession(sessionKey, CLOSE_CODES.loggedOut),
+    onSessionEnded: (sessionKey) => {
+      accounts.forgetSession(sessionKey);
+      hub.closeSession(sessionKey, CLOSE_CODES.loggedOut);
+    },
   });
 
   const http = await buildHttpServer(config, {

@@ -69,6 +69,13 @@ const SETTINGS = {
     default: 30 * 24 * 3600,
     desc: 'A session unused this long expires',
   }),
+  SESSION_CACHE_SECONDS: integer(
+    0,
+    300,
+  )({
+    default: 5,
+    desc: 'A session read from the database is trusted this long without reading it again (0: off)',
+  }),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(
     1,
     1_000_000,
@@ -143,6 +150,7 @@ export interface Config {
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
   readonly sessionIdleSeconds: number;
+  readonly sessionCacheSeconds: number;
   readonly authRateLimitPerMinute: number;
   readonly passwordHash: { readonly memoryKib: number; readonly iterations: number };
   readonly messageMaxChars: number;
@@ -181,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     sessionIdleSeconds: e.SESSION_IDLE_SECONDS,
+    sessionCacheSeconds: e.SESSION_CACHE_SECONDS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     passwordHash: Object.freeze({
       memoryKib: e.PASSWORD_HASH_MEMORY_KIB,

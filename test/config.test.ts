@@ -23,6 +23,7 @@ describe('loadConfig', () => {
     assert.equal(config.redisChannelPrefix, 'chat:');
     assert.equal(config.bodyLimitBytes, 64 * 1024);
     assert.equal(config.sessionIdleSeconds, 30 * 24 * 3600);
+    assert.equal(config.sessionCacheSeconds, 5);
     assert.equal(config.messageMaxChars, 4096);
     assert.equal(config.wsMaxFrameBytes, 64 * 1024);
     assert.equal(config.allowedOrigins, undefined);
@@ -39,6 +40,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       BODY_LIMIT_BYTES: '1024',
       SESSION_IDLE_SECONDS: '60',
+      SESSION_CACHE_SECONDS: '0',
       TRUST_PROXY: 'yes',
       ALLOWED_ORIGINS: 'https://a.example, https://b.example,,',
       WS_PING_INTERVAL_SECONDS: '5',
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
     assert.equal(config.redisUrl, 'redis://127.0.0.1:6379');
     assert.equal(config.bodyLimitBytes, 1024);
     assert.equal(config.sessionIdleSeconds, 60);
+    assert.equal(config.sessionCacheSeconds, 0);
     assert.equal(config.trustProxy, true);
     assert.deepEqual(config.allowedOrigins, ['https://a.example', 'https://b.example']);
     assert.equal(config.wsPingIntervalMs, 5000);
@@ -112,6 +115,7 @@ describe('helpText', () => {
       'TRUST_PROXY',
       'BODY_LIMIT_BYTES',
       'SESSION_IDLE_SECONDS',
+      'SESSION_CACHE_SECONDS',
       'AUTH_RATE_LIMIT_PER_MINUTE',
       'PASSWORD_HASH_MEMORY_KIB',
       'PASSWORD_HASH_ITERATIONS',

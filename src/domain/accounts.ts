@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { Store } from '../store/store.js';
 import { loginKey, normaliseLogin, validatePassword } from './login.js';
 import type { PasswordHasher } from './password.js';
+import { SessionCache } from './session-cache.js';
 import { isWellFormedToken, newSessionToken, sessionKey } from './session-token.js';
 import type { Clock, User } from './types.js';
 
@@ -19,12 +20,15 @@ export interface SessionStart {
 
 export interface AccountsOptions {
   readonly sessionIdleSeconds: number;
+  /** How long a session read from the store is trusted without reading it again (0: never). */
+  readonly sessionCacheSeconds: number;
   readonly clock: Clock;
 }
 
 export class Accounts {
   /** A session's last-seen time is written at most this often, not on every request. */
   private readonly touchEverySeconds: number;
+  private readonly cache: SessionCache;
 
   constructor(
     private readonly store: Store,
@@ -32,6 +36,7 @@ export class Accounts {
     private readonly options: AccountsOptions,
   ) {
     this.touchEverySeconds = Math.min(60, Math.floor(options.sessionIdleSeconds / 10));
+    this.cache = new SessionCache(options.sessionCacheSeconds);
   }
 
   async register(rawLogin: string, password: string): Promise<SessionStart> {
@@ -57,7 +62,13 @@ export class Accounts {
 
   /** Ends this session only; returns its key so its open sockets can be closed. */
   async logout(session: Session): Promise<void> {
+    this.forgetSession(session.key);
     await this.store.deleteSession(session.key);
+  }
+
+  /** A session ended (here or on another node): stop trusting the cached copy. */
+  forgetSession(key: string): void {
+    this.cache.forget(key);
   }
 
   /** The session behind a session id, or `unauthorized`. */
@@ -67,9 +78,18 @@ export class Accounts {
     }
     const key = sessionKey(sessionId);
     const now = this.options.clock();
-    const record = await this.store.findSession(key, now - this.options.sessionIdleSeconds);
+    const seenSince = now - this.options.sessionIdleSeconds;
+    const cached = this.cache.get(key, now);
+    let record =
+      cached && cached.lastSeenAt >= seenSince
+        ? cached
+        : await this.store.findSession(key, seenSince);
     if (!record) throw new AppError('unauthorized');
-    if (now - record.lastSeenAt >= this.touchEverySeconds) await this.store.touchSession(key, now);
+    if (now - record.lastSeenAt >= this.touchEverySeconds) {
+      await this.store.touchSession(key, now);
+      record = { ...record, lastSeenAt: now };
+    }
+    this.cache.set(key, record, now);
     return { user: record.user, key };
   }
 

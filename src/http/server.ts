@@ -25,7 +25,6 @@ function useRequestMetrics(app: FastifyInstance, services: HttpServices): void {
       route: request.routeOptions.url ?? 'unmatched',
       status: String(reply.statusCode),
     };
-    services.metrics.httpRequests.inc(labels);
     services.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
   });
 }

@@ -19,6 +19,9 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
   await assert.rejects(promise, (error) => error instanceof AppError && error.code === code);
 }
 
+/** As the default SESSION_CACHE_SECONDS. */
+const CACHE = 5;
+
 describe('Accounts', () => {
   let now: number;
   let store: Store;
@@ -26,7 +29,11 @@ describe('Accounts', () => {
   beforeEach(() => {
     now = 1_700_000_000;
     store = openSqliteStore('sqlite::memory:');
-    accounts = new Accounts(store, plainHasher, { sessionIdleSeconds: IDLE, clock: () => now });
+    accounts = new Accounts(store, plainHasher, {
+      sessionIdleSeconds: IDLE,
+      sessionCacheSeconds: CACHE,
+      clock: () => now,
+    });
   });
 
   test('register stores a hash, not the password, and starts a session', async () => {
@@ -74,11 +81,41 @@ describe('Accounts', () => {
     assert.equal((await accounts.authenticate(second.sessionId)).user.login, 'Вася');
   });
 
+  test('a session read once is trusted from the cache for its seconds, then read again', async () => {
+    const { sessionId } = await accounts.register('Вася', 'password1');
+    let reads = 0;
+    const findSession = store.findSession.bind(store);
+    store.findSession = (...args) => {
+      reads += 1;
+      return findSession(...args);
+    };
+    await accounts.authenticate(sessionId);
+    await accounts.authenticate(sessionId);
+    assert.equal(reads, 1);
+    now += CACHE;
+    await accounts.authenticate(sessionId);
+    assert.equal(reads, 2);
+  });
+
+  test('logout, here or announced by another node, ends a cached session at once', async () => {
+    const here = await accounts.register('Вася', 'password1');
+    const elsewhere = await accounts.login('Вася', 'password1');
+    const session = await accounts.authenticate(here.sessionId);
+    await accounts.authenticate(elsewhere.sessionId);
+    await accounts.logout(session);
+    await rejectsWith(accounts.authenticate(here.sessionId), 'unauthorized');
+    const other = await accounts.authenticate(elsewhere.sessionId);
+    await store.deleteSession(other.key); // as the other node's logout does
+    accounts.forgetSession(other.key); // as the bus announcement does
+    await rejectsWith(accounts.authenticate(elsewhere.sessionId), 'unauthorized');
+  });
+
   test('malformed session ids never reach the store', async () => {
     const closed = openSqliteStore('sqlite::memory:');
     await closed.close();
     const offline = new Accounts(closed, plainHasher, {
       sessionIdleSeconds: IDLE,
+      sessionCacheSeconds: CACHE,
       clock: () => now,
     });
     for (const id of [undefined, '', 'short', 'x'.repeat(43).replace(/x$/, '!'), 'x'.repeat(44)]) {

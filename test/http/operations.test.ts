@@ -40,11 +40,19 @@ for (const backend of backends()) {
       const line = (pattern: RegExp) => text.split('\n').find((row) => pattern.test(row));
       const count = (row: string | undefined) => Number(row?.split(' ').at(-1));
       assert.equal(
-        count(line(/^http_requests_total\{.*method="POST".*route="\/v1\/register".*status="200"/)),
+        count(
+          line(
+            /^http_request_duration_seconds_count\{.*method="POST".*route="\/v1\/register".*status="200"/,
+          ),
+        ),
         1,
       );
       assert.equal(
-        count(line(/^http_requests_total\{.*method="GET".*route="\/v1\/rooms\/:id".*status="422"/)),
+        count(
+          line(
+            /^http_request_duration_seconds_count\{.*method="GET".*route="\/v1\/rooms\/:id".*status="422"/,
+          ),
+        ),
         2,
         'one series per route pattern, not per URL',
       );

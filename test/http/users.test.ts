@@ -123,7 +123,17 @@ for (const backend of backends()) {
     });
 
     test('a limit outside 1..200 or not a whole number is 422 invalid_json', async () => {
-      for (const limit of ['0', '201', '-1', 'abc', '1.5', '', '99999999999999999999', 'Infinity', '-Infinity']) {
+      for (const limit of [
+        '0',
+        '201',
+        '-1',
+        'abc',
+        '1.5',
+        '',
+        '99999999999999999999',
+        'Infinity',
+        '-Infinity',
+      ]) {
         const message = expectError(await search(`?q=a&limit=${limit}`), 422, 'invalid_json');
         assert.match(message ?? '', /limit/, limit);
       }
