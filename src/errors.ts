@@ -41,11 +41,11 @@ export class AppError extends Error {
   }
 }
 
-export interface ErrorBody {
+interface ErrorBody {
   error: { code: ErrorCode; message?: string };
 }
 
-export function errorBody(code: ErrorCode, message?: string): ErrorBody {
+function errorBody(code: ErrorCode, message?: string): ErrorBody {
   return message === undefined ? { error: { code } } : { error: { code, message } };
 }
 

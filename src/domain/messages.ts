@@ -26,7 +26,7 @@ export function textProblem(text: string, maxChars: number): ErrorCode | undefin
   return undefined;
 }
 
-export function isoSeconds(unixSeconds: number): string {
+function isoSeconds(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

@@ -11,7 +11,7 @@ const BODY_ERRORS = new Set([
   'FST_ERR_CTP_INVALID_MEDIA_TYPE',
 ]);
 
-export function toAppError(error: FastifyError | AppError | Error): AppError {
+function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) return new AppError('invalid_json', fastifyError.message);

@@ -2,7 +2,7 @@
 import type { FastifyServerOptions } from 'fastify';
 
 /** The URL with any session_id value replaced, for WebSocket URLs that carry one. */
-export function redactUrl(url: string | undefined): string | undefined {
+function redactUrl(url: string | undefined): string | undefined {
   return url?.replace(/([?&]session_id=)[^&#]*/gi, '$1[redacted]');
 }
 

@@ -8,7 +8,7 @@ import type { Rooms } from '../domain/rooms.js';
 import { AppError, rawErrorResponse } from '../errors.js';
 import { Connection, type ConnectionContext } from './connection.js';
 
-export const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
+const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
 
 export interface RealtimeOptions {
   readonly accounts: Accounts;
