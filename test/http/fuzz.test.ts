@@ -2,9 +2,9 @@
 // rejected request changes no row.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import pg from 'pg';
+import { holdUntilExit, openConnection } from '../../src/store/sqlite/connection.js';
 import { type Backend, backends, type TestDatabase } from '../helpers/backends.js';
 import { JSON_TYPE } from '../helpers/expect-error.js';
 import { type Reply, registerUser, request, type TestUser } from '../helpers/http.js';
@@ -24,9 +24,10 @@ interface RowCounts {
 /** Reads the row counts straight from the server's database, beside the server. */
 async function rowCounter(databaseUrl: string) {
   if (databaseUrl.startsWith('sqlite:')) {
-    const db = new Database(databaseUrl.slice('sqlite:'.length), { readonly: true });
+    const db = openConnection(databaseUrl.slice('sqlite:'.length), { readonly: true });
+    const counts = holdUntilExit(db.prepare<[], RowCounts>(COUNTS));
     return {
-      counts: async () => db.prepare<[], RowCounts>(COUNTS).get() as RowCounts,
+      counts: async () => counts.get() as RowCounts,
       close: async () => db.close(),
     };
   }

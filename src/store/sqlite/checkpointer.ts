@@ -10,15 +10,17 @@ const CHECKPOINT_EVERY_MS = 250;
 /** SQLite's own default, restored on the main connection if the worker stops by itself. */
 const AUTOCHECKPOINT_PAGES = 1000;
 
-// Evaluated as CommonJS in the worker, so it runs the same from src/ (tsx) and from dist/.
+// Evaluated as a CommonJS script in the worker, so it runs the same from src/ (tsx) and from
+// dist/. Its top-level bindings live as long as the thread, so the connection is never collected,
+// and pragmas go through exec(), which makes no statement object (see connection.ts).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.filename);
-db.pragma('busy_timeout = 1000');
+db.exec('PRAGMA busy_timeout = 1000');
 const checkpoint = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   } catch {
     // Another node sharing the file is checkpointing: its turn.
   }
@@ -50,10 +52,10 @@ export function startCheckpointer(db: Database.Database, filename: string): Chec
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let stopping = false;
   worker.once('exit', () => {
-    if (!stopping && db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    if (!stopping && db.open) db.exec(`PRAGMA wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
   });
   worker.on('error', () => undefined);
-  db.pragma('wal_autocheckpoint = 0');
+  db.exec('PRAGMA wal_autocheckpoint = 0');
   return {
     async stop() {
       stopping = true;

@@ -1,7 +1,7 @@
 // The Store on an embedded SQLite file (better-sqlite3: synchronous, so each call is one short step).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Room, User } from '../../domain/types.js';
 import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
 import { readMigrations } from '../migrations.js';
@@ -15,6 +15,7 @@ import type {
   StoredMessage,
 } from '../store.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
+import { holdUntilExit, openConnection } from './connection.js';
 
 /** `sqlite:PATH` → PATH; `sqlite::memory:` → an in-memory database. */
 function filenameOf(url: string): string {
@@ -26,10 +27,12 @@ function filenameOf(url: string): string {
 function migrate(db: Database.Database): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-  const applied = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
-  const record = db.prepare(
-    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())',
-  );
+  const { applied, record } = holdUntilExit({
+    applied: db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').pluck(),
+    record: db.prepare(
+      'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())',
+    ),
+  });
   // IMMEDIATE takes the write lock first, so nodes starting together migrate once.
   db.transaction(() => {
     for (const migration of readMigrations('sqlite')) {
@@ -42,13 +45,13 @@ function migrate(db: Database.Database): void {
 
 export function openSqliteStore(url: string): Store {
   const filename = filenameOf(url);
-  const db = new Database(filename);
+  const db = openConnection(filename);
   // First, so that nodes sharing the file wait for each other even while switching to WAL.
-  db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec('PRAGMA journal_mode = WAL');
   // NORMAL in WAL mode: a commit survives a process crash; only a power loss may lose the last ones.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA foreign_keys = ON');
   migrate(db);
   return new SqliteStore(db, filename === ':memory:' ? undefined : startCheckpointer(db, filename));
 }
@@ -60,12 +63,13 @@ class SqliteStore implements Store {
     private readonly db: Database.Database,
     private readonly checkpointer: Checkpointer | undefined,
   ) {
-    this.sql = this.prepareStatements();
+    this.sql = holdUntilExit(this.prepareStatements());
   }
 
   private prepareStatements() {
     const db = this.db;
     return {
+      ping: db.prepare('SELECT 1'),
       insertUser: db.prepare<[string, string, string, number], User>(
         `INSERT INTO users (login, login_key, password_hash, created_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (login_key) DO NOTHING RETURNING id, login`,
@@ -254,7 +258,7 @@ class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.sql.ping.get();
   }
 
   async close(): Promise<void> {
