@@ -21,9 +21,9 @@ export async function webRoutes(app: FastifyInstance): Promise<void> {
     wildcard: false,
     globIgnore: ['**/*.png'],
     decorateReply: false,
-    setHeaders: (response) => {
-      response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
-      response.setHeader('x-content-type-options', 'nosniff');
+    setHeaders: (reply) => {
+      reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      reply.header('x-content-type-options', 'nosniff');
     },
   });
 }
