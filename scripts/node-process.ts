@@ -28,15 +28,20 @@ function logMessage(line: string): string | undefined {
   }
 }
 
-/** Starts `node --import tsx src/main.ts` with exactly `env`; every output line goes to `onLine`. */
+/**
+ * Starts `node --import tsx src/main.ts` with exactly `env`; every output line goes to `onLine`.
+ * With `deadlineMs`, the node is killed (SIGKILL) if it is still running that long after.
+ */
 export function startNode(
   env: Record<string, string>,
   onLine: (line: string) => void,
+  deadlineMs?: number,
 ): NodeProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(deadlineMs !== undefined && { timeout: deadlineMs, killSignal: 'SIGKILL' }),
   });
   if (child.pid === undefined) throw new Error('could not start a server node');
   const exited = new Promise<string>((resolve) => {

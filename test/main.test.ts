@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { deadline } from './helpers/deadline.js';
 import { request } from './helpers/http.js';
 import { TEST_ENV } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';
@@ -31,6 +32,8 @@ function spawnMain(env: Record<string, string>, args: string[] = []): Running {
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A failing test must not leave the server running.
+    ...deadline(20_000),
   });
   let stdout = '';
   let stderr = '';
@@ -42,9 +45,6 @@ function spawnMain(env: Record<string, string>, args: string[] = []): Running {
   });
   // 'close', not 'exit': by then everything the child wrote has been read.
   const exited = once(child, 'close').then(([code]) => code as number | null);
-  // A failing test must not leave the server running.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  void exited.finally(() => clearTimeout(timer));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { type NodeProcess, startNode } from '../../scripts/node-process.js';
 import type { Backend, TestDatabase } from './backends.js';
+import { CHILD_DEADLINE_MS } from './deadline.js';
 import { request } from './http.js';
 import { TEST_ENV } from './server.js';
 import type { Frame } from './ws.js';
@@ -70,10 +71,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const output: string[] = [];
     outputs.push(output);
     processes.push(
-      startNode(env, (line) => {
-        output.push(line);
-        if (SHOW_LOGS) process.stderr.write(`[node ${index + 1}] ${line}\n`);
-      }),
+      startNode(
+        env,
+        (line) => {
+          output.push(line);
+          if (SHOW_LOGS) process.stderr.write(`[node ${index + 1}] ${line}\n`);
+        },
+        CHILD_DEADLINE_MS,
+      ),
     );
   }
   const close = async () => {

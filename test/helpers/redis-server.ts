@@ -2,10 +2,11 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { deadline } from './deadline.js';
 
 /** Why fault tests cannot run here, or false when they can. */
 export const redisServerSkip: string | false =
-  spawnSync('redis-server', ['--version']).error === undefined
+  spawnSync('redis-server', ['--version'], deadline(10_000)).error === undefined
     ? false
     : 'redis-server is not installed: Redis fault tests need to start and stop one';
 
@@ -33,7 +34,7 @@ function launch(port: number): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], ...deadline() },
   );
   return new Promise((resolve, reject) => {
     const output: string[] = [];

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { backends } from '../helpers/backends.js';
+import { deadline } from '../helpers/deadline.js';
 import { createRoom, registerUser, type TestUser } from '../helpers/http.js';
 import { roomHistory } from '../helpers/observe.js';
 import { TEST_ENV } from '../helpers/server.js';
@@ -29,6 +30,7 @@ async function startProcess(env: Record<string, string>): Promise<ServerProcess>
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { PATH: process.env.PATH ?? '', ...TEST_ENV, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
+    ...deadline(),
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   for await (const line of createInterface({ input: child.stdout as NodeJS.ReadableStream })) {
