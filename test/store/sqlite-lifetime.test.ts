@@ -1,51 +1,84 @@
-// SQLite stores opened, used and closed, then their garbage collected: the process carries on.
-// On Node 24, better-sqlite3 12 aborts the whole process when a collection frees one of its
-// objects (see src/store/sqlite/connection.ts); this file's process would die here if the
-// adapter ever let a connection or statement become garbage again.
+// No better-sqlite3 statement the server prepares is ever garbage-collected, even after its store
+// closed. On Node 24 such a collection aborts the whole process (see
+// src/store/sqlite/connection.ts); here it is caught on any runtime: every statement prepared
+// while servers on SQLite run, serve and close is watched, and the collector is made to run.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { after, before, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { openConnection } from '../../src/store/sqlite/connection.js';
+import { createRoom, registerUser, request } from '../helpers/http.js';
+import { roomHistory } from '../helpers/observe.js';
+import { startServer } from '../helpers/server.js';
+import { ChatClient } from '../helpers/ws.js';
 
-const FILE_STORES = 3;
-const MEMORY_STORES = 20;
-const PINGS_PER_STORE = 200;
-/** Enough short-lived objects for several young-generation collections. */
-const GARBAGE_OBJECTS = 3_000_000;
+const SERVERS = 3;
+const PINGS = 20;
 
-async function useAndClose(databaseUrl: string): Promise<void> {
-  const store: Store = await openStore({ databaseUrl, databasePoolSize: 1 });
-  for (let ping = 0; ping < PINGS_PER_STORE; ping++) await store.ping();
-  await store.history(1, { limit: 10 });
-  await store.close();
+type Prepare = (this: unknown, source: string, ...rest: unknown[]) => object;
+
+/** The native class behind every connection: all statements come from its `prepare`. */
+function nativeDatabasePrototype(): { prepare: Prepare } {
+  const connection = openConnection(':memory:');
+  const [native] = Object.getOwnPropertySymbols(connection).map(
+    (symbol) => (connection as unknown as Record<symbol, object>)[symbol],
+  );
+  connection.close();
+  assert.ok(native, 'a connection wraps a native database');
+  return Object.getPrototypeOf(native);
 }
 
-/** Allocates and drops objects until the collector has run several times. */
-function makeGarbage(): number {
-  let kept: object[] = [];
-  let total = 0;
-  for (let index = 0; index < GARBAGE_OBJECTS; index++) {
-    kept.push({ index });
-    if (kept.length === 1_000) {
-      total += kept.length;
-      kept = [];
-    }
+/** Runs the collector until finalization callbacks have had their turn. */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let round = 0; round < 3; round++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return total + kept.length;
 }
 
-test('closed SQLite stores can be garbage-collected without taking the process down', async () => {
-  const dir = tempDir();
+/** A server's whole life on SQLite: accounts, a room, messages, history, logout, close. */
+async function serveAndClose(): Promise<void> {
+  const server = await startServer();
   try {
-    for (let index = 0; index < FILE_STORES; index++) {
-      await useAndClose(`sqlite:${dir.path}/chat-${index}.db`);
-    }
-    for (let index = 0; index < MEMORY_STORES; index++) await useAndClose('sqlite::memory:');
-    assert.equal(makeGarbage(), GARBAGE_OBJECTS);
-    // A store opened after the collections still works.
-    await useAndClose(`sqlite:${dir.path}/chat-after.db`);
+    const alice = await registerUser(server.url);
+    const bob = await registerUser(server.url);
+    const roomId = await createRoom(server.url, alice, [bob]);
+    const chat = await ChatClient.open(server.wsUrl, roomId, alice.session);
+    await chat.post('hello', 'first');
+    chat.socket.close();
+    await chat.closed;
+    await roomHistory(server.url, bob.session, roomId);
+    await request(server.url, 'GET', `/v1/users?q=${encodeURIComponent(bob.login)}`, {
+      session: alice.session,
+    });
+    await request(server.url, 'GET', '/v1/rooms', { session: bob.session });
+    for (let ping = 0; ping < PINGS; ping++) await request(server.url, 'GET', '/readyz');
+    await request(server.url, 'POST', '/v1/logout', { session: alice.session });
   } finally {
-    dir.cleanup();
+    await server.close();
   }
+}
+
+const collected: string[] = [];
+const watched = new FinalizationRegistry<string>((source) => collected.push(source));
+const database = nativeDatabasePrototype();
+const prepare = database.prepare;
+
+before(() => {
+  database.prepare = function watchedPrepare(source, ...rest) {
+    const statement = prepare.call(this, source, ...rest);
+    watched.register(statement, source);
+    return statement;
+  };
+});
+after(() => {
+  database.prepare = prepare;
+});
+
+test('statements of SQLite stores that served and closed are never garbage-collected', async () => {
+  for (let server = 0; server < SERVERS; server++) await serveAndClose();
+  await collectGarbage();
+  assert.deepEqual(collected, []);
 });
