@@ -1,6 +1,6 @@
 // Accounts and sessions: register, log in and out, and who a session id belongs to.
 import { AppError } from '../errors.js';
-import type { Store } from '../store/store.js';
+import type { SessionRecord, Store } from '../store/store.js';
 import { loginKey, normaliseLogin, validatePassword } from './login.js';
 import type { PasswordHasher } from './password.js';
 import { SessionCache } from './session-cache.js';
@@ -80,17 +80,21 @@ export class Accounts {
     const now = this.options.clock();
     const seenSince = now - this.options.sessionIdleSeconds;
     const cached = this.cache.get(key, now);
-    let record =
-      cached && cached.lastSeenAt >= seenSince
-        ? cached
-        : await this.store.findSession(key, seenSince);
-    if (!record) throw new AppError('unauthorized');
-    if (now - record.lastSeenAt >= this.touchEverySeconds) {
-      await this.store.touchSession(key, now);
-      record = { ...record, lastSeenAt: now };
+    if (cached && cached.lastSeenAt >= seenSince) {
+      this.cache.update(key, await this.touched(key, cached, now));
+      return { user: cached.user, key };
     }
-    this.cache.set(key, record, now);
-    return { user: record.user, key };
+    const stored = await this.store.findSession(key, seenSince);
+    if (!stored) throw new AppError('unauthorized');
+    this.cache.set(key, await this.touched(key, stored, now), now);
+    return { user: stored.user, key };
+  }
+
+  /** The record after this use: its last-seen time is written only when it is old enough. */
+  private async touched(key: string, record: SessionRecord, now: number): Promise<SessionRecord> {
+    if (now - record.lastSeenAt < this.touchEverySeconds) return record;
+    await this.store.touchSession(key, now);
+    return { ...record, lastSeenAt: now };
   }
 
   /** Deletes expired sessions; run from time to time. */

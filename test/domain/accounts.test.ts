@@ -97,6 +97,18 @@ describe('Accounts', () => {
     assert.equal(reads, 2);
   });
 
+  test('a session deleted in the store is refused within the cache seconds, however often used', async () => {
+    const { sessionId } = await accounts.register('Вася', 'password1');
+    const session = await accounts.authenticate(sessionId);
+    await store.deleteSession(session.key); // as another node's logout does while the bus is down
+    for (let second = 1; second < CACHE; second++) {
+      now += 1;
+      await accounts.authenticate(sessionId);
+    }
+    now += 1;
+    await rejectsWith(accounts.authenticate(sessionId), 'unauthorized');
+  });
+
   test('logout, here or announced by another node, ends a cached session at once', async () => {
     const here = await accounts.register('Вася', 'password1');
     const elsewhere = await accounts.login('Вася', 'password1');
