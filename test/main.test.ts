@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { request } from './helpers/http.js';
+import { rawExchange } from './helpers/raw-http.js';
 import { TEST_ENV } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -137,6 +138,12 @@ describe('e-chat-server, the program', () => {
     await request(url, 'GET', '/v1/info', { session: sessions[0] });
     await request(url, 'POST', '/v1/login', { body: { ...credentials, password: `${password}!` } });
     await request(url, 'GET', `/v1/rooms/1/chat?session_id=${sessions[1]}&after=3`);
+    await request(url, 'GET', `/v1/rooms/1/chat?session%5Fid=${sessions[1]}`);
+    const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n';
+    const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    for (const target of [`//x:99999/v1/rooms/1/chat?session_id=${sessions[1]}`, '//']) {
+      await rawExchange(url, `GET ${target} HTTP/1.1\r\nHost: x\r\n${upgrade}${key}\r\n`);
+    }
     await request(url, 'POST', '/v1/logout', { session: sessions[0] });
     running.child.kill('SIGTERM');
     assert.equal(await running.exited, 0);
@@ -150,6 +157,9 @@ describe('e-chat-server, the program', () => {
       assert.ok(!output.includes(session), 'a session id reached the logs');
     }
     assert.ok(output.includes('session_id=[redacted]'), 'the chat URL is logged, redacted');
+    assert.ok(output.includes('session%5Fid=[redacted]'), 'so is another spelling of it');
+    const errors = lines.filter((line) => JSON.parse(line).level >= 50);
+    assert.deepEqual(errors, [], 'nothing a client did is an error of the server');
     assert.ok(output.includes('/v1/info'), 'requests are logged');
   });
 });

@@ -31,8 +31,16 @@ interface ChatRequest {
   readonly after: number | undefined;
 }
 
+/** The request target as a URL; a target that is no path (`//x:99999/…`) is no chat URL. */
+function parseTarget(rawUrl: string | undefined): URL {
+  // Appended, not resolved against a base: `//x/…` is a path here, not a host.
+  const url = URL.parse(`http://localhost${rawUrl ?? '/'}`);
+  if (!url || !rawUrl?.startsWith('/')) throw new AppError('not_found');
+  return url;
+}
+
 function parseChatRequest(rawUrl: string | undefined): ChatRequest {
-  const url = new URL(rawUrl ?? '/', 'http://localhost');
+  const url = parseTarget(rawUrl);
   const match = CHAT_PATH.exec(url.pathname);
   if (!match) throw new AppError('not_found');
   const after = url.searchParams.get('after');

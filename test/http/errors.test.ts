@@ -1,39 +1,11 @@
 // Generic errors: 404, 405, 413, 429 and what Node's HTTP parser refuses — always JSON, never HTML.
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
 import { expectError, JSON_TYPE } from '../helpers/expect-error.js';
 import { registerUser, request, uniqueLogin } from '../helpers/http.js';
+import { parseRaw, rawExchange } from '../helpers/raw-http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-
-/** Sends raw bytes and returns the raw response text, for requests fetch would not send. */
-function rawExchange(base: string, bytes: string): Promise<string> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(bytes));
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    socket.on('end', () => resolve(text));
-    socket.on('close', () => resolve(text));
-    socket.on('error', reject);
-  });
-}
-
-/** Status line, headers and JSON body of a raw response. */
-function parseRaw(text: string): { status: number; headers: Headers; body: any } {
-  const [head = '', body = ''] = text.split('\r\n\r\n');
-  const [statusLine = '', ...lines] = head.split('\r\n');
-  const headers = new Headers();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    headers.append(line.slice(0, colon), line.slice(colon + 1).trim());
-  }
-  return { status: Number(statusLine.split(' ')[1]), headers, body: JSON.parse(body) };
-}
 
 const credentials = () => ({ login: uniqueLogin(), password: 'password1' });
 
