@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { request } from './helpers/http.js';
@@ -60,6 +61,15 @@ async function listening(running: Running): Promise<string> {
     ]);
     if (outcome === 'exited') throw new Error(`exited early: ${running.stderr()}`);
   }
+}
+
+/** A client that sends half a body and hangs up. */
+async function abortMidBody(base: string): Promise<void> {
+  const socket = connect(Number(new URL(base).port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write('POST /v1/register HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"lo');
+  socket.destroy();
+  await once(socket, 'close');
 }
 
 describe('e-chat-server, the program', () => {
@@ -132,6 +142,7 @@ describe('e-chat-server, the program', () => {
     const url = await listening(running);
     const password = 'Pa55-word-to-hide';
     const credentials = { login: 'Логгер', password };
+    await abortMidBody(url);
     const registered = await request(url, 'POST', '/v1/register', { body: credentials });
     const loggedIn = await request(url, 'POST', '/v1/login', { body: credentials });
     const sessions = [registered.body.session_id, loggedIn.body.session_id] as string[];

@@ -7,6 +7,7 @@ import type { Accounts } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
 import { AppError, rawErrorResponse } from '../errors.js';
 import { Connection, type ConnectionContext } from './connection.js';
+import { checkHandshake } from './handshake.js';
 
 const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
 
@@ -70,6 +71,10 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     perMessageDeflate: false,
     clientTracking: false,
   });
+  // What ws still refuses after checkHandshake (a malformed Sec-WebSocket-Protocol) is JSON too.
+  wss.on('wsClientError', (error: Error, socket: Duplex) => {
+    refuse(socket, new AppError('bad_request', error.message));
+  });
 
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const origin = request.headers.origin;
@@ -81,6 +86,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
       throw new AppError('forbidden_origin');
     }
     const chat = parseChatRequest(request.url);
+    checkHandshake(request);
     refuseWhenStopping();
     const session = await accounts.authenticate(chat.sessionId);
     const roomId = await rooms.requireMember(session.user.id, chat.roomId);
