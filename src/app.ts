@@ -76,6 +76,7 @@ export async function createServer(
       await Promise.all([store.ping(), bus.ping()]);
     },
     authRateLimitPerMinute: config.authRateLimitPerMinute,
+    metricsToken: config.metricsToken,
   });
 
   const context: ConnectionContext = {

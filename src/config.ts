@@ -27,6 +27,11 @@ const redisUrl = makeValidator<string>((input) => {
   throw new Error('must start with redis:// or rediss://');
 });
 
+const metricsToken = makeValidator<string>((input) => {
+  if (/^[\x21-\x7e]{16,}$/.test(input)) return input;
+  throw new Error('must be 16 or more printable ASCII characters, without spaces');
+});
+
 const KIB = 1024;
 
 /** Every setting: its environment name, default and help text, in one table. */
@@ -126,6 +131,10 @@ const SETTINGS = {
     default: 30,
     desc: 'Ping idle connections this often; one missed pong drops them',
   }),
+  METRICS_TOKEN: metricsToken({
+    default: undefined,
+    desc: 'Bearer token that GET /metrics requires, 16 characters or more (unset: /metrics is refused)',
+  }),
   ALLOWED_ORIGINS: str({
     default: undefined,
     desc: 'Comma-separated browser origins allowed to open WebSockets (unset: any)',
@@ -158,6 +167,7 @@ export interface Config {
   readonly wsMessagesPerSecond: number;
   readonly wsMaxBufferedBytes: number;
   readonly wsPingIntervalMs: number;
+  readonly metricsToken: string | undefined;
   readonly allowedOrigins: readonly string[] | undefined;
   readonly shutdownTimeoutMs: number;
 }
@@ -200,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     wsPingIntervalMs: e.WS_PING_INTERVAL_SECONDS * 1000,
+    metricsToken: e.METRICS_TOKEN,
     allowedOrigins: e.ALLOWED_ORIGINS?.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),

@@ -1,5 +1,6 @@
 // The catalogue of every error a client can see: a stable code and its HTTP status, in one place.
 import { STATUS_CODES } from 'node:http';
+import { API_HEADERS } from './response-headers.js';
 
 export const ERRORS = {
   invalid_json: 422,
@@ -61,10 +62,12 @@ export class UnavailableError extends AppError {
 /** A whole HTTP/1.1 error response, for sockets that never became a Fastify request. */
 export function rawErrorResponse(error: AppError): string {
   const body = JSON.stringify(error.toJSON());
+  const headers = Object.entries(API_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`);
   return (
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\n` +
     'Connection: close\r\n' +
     'Content-Type: application/json; charset=utf-8\r\n' +
+    headers.join('') +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
 }

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     assert.equal(config.messageMaxChars, 4096);
     assert.equal(config.wsMaxFrameBytes, 64 * 1024);
     assert.equal(config.allowedOrigins, undefined);
+    assert.equal(config.metricsToken, undefined, 'a fresh install does not serve /metrics');
     assert.equal(config.shutdownTimeoutMs, 10_000);
     assert.equal(config.logLevel, 'info');
     assert.ok(Object.isFrozen(config));
@@ -81,6 +82,8 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://localhost:6379'],
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'maybe'],
+    ['METRICS_TOKEN', 'too-short'],
+    ['METRICS_TOKEN', 'has a space in the middle'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused, naming the variable`, () => {
@@ -124,6 +127,7 @@ describe('helpText', () => {
       'WS_MESSAGES_PER_SECOND',
       'WS_MAX_BUFFERED_BYTES',
       'WS_PING_INTERVAL_SECONDS',
+      'METRICS_TOKEN',
       'ALLOWED_ORIGINS',
       'SHUTDOWN_TIMEOUT_SECONDS',
     ];

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError, UnavailableError } from '../errors.js';
+import { API_HEADERS } from '../response-headers.js';
 import { useSessions } from './auth.js';
 import { useJsonBodies } from './body.js';
 import { errorServerOptions, useErrorHandler } from './error-handler.js';
@@ -26,6 +27,12 @@ function useRequestMetrics(app: FastifyInstance, services: HttpServices): void {
       status: String(reply.statusCode),
     };
     services.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+}
+
+function useApiHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(API_HEADERS);
   });
 }
 
@@ -58,6 +65,7 @@ export async function buildHttpServer(
   useErrorHandler(app);
   useSessions(app);
   useRequestMetrics(app, services);
+  useApiHeaders(app);
   refuseWhileClosing(app);
   await app.register(rateLimit, {
     global: false,

@@ -16,4 +16,6 @@ export interface HttpServices {
   /** Throws when storage or the bus cannot be reached. */
   readonly checkReady: () => Promise<void>;
   readonly authRateLimitPerMinute: number;
+  /** What GET /metrics requires as a bearer token; unset refuses everyone. */
+  readonly metricsToken: string | undefined;
 }

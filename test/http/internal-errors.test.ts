@@ -41,6 +41,7 @@ describe('when the domain fails', () => {
         messages: {} as Messages,
         metrics: createMetrics(),
         onLogout: () => {},
+        metricsToken: undefined,
         checkReady: async () => {
           throw new Error(SECRET);
         },
