@@ -115,7 +115,7 @@ describe('e-chat-server, the program', () => {
     const dir = tempDir();
     try {
       const env = { PORT: '0', DATABASE_URL: `sqlite:${dir.path}/new/folder/chat.db` };
-      const credentials = { login: 'Постоянный', password: 'password1' };
+      const credentials = { login: 'Постоянный', password: 'pass:word1' };
       const first = spawnMain(env);
       const registered = await request(await listening(first), 'POST', '/v1/register', {
         body: credentials,

@@ -1,7 +1,7 @@
 // Accounts and sessions: register, log in and out, and who a session id belongs to.
 import { AppError } from '../errors.js';
 import type { SessionRecord, Store } from '../store/store.js';
-import { loginKey, normaliseLogin, validatePassword } from './login.js';
+import { loginKey, normaliseLogin, validateNewPassword, validatePassword } from './login.js';
 import type { PasswordHasher } from './password.js';
 import { SessionCache } from './session-cache.js';
 import { isWellFormedToken, newSessionToken, sessionKey } from './session-token.js';
@@ -41,7 +41,7 @@ export class Accounts {
 
   async register(rawLogin: string, password: string): Promise<SessionStart> {
     const login = normaliseLogin(rawLogin);
-    validatePassword(password);
+    validateNewPassword(password);
     const hashed = await this.passwords.hash(password);
     const user = await this.store.createUser(login, loginKey(login), hashed, this.options.clock());
     if (!user) throw new AppError('user_already_exists');

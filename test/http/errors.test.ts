@@ -7,7 +7,7 @@ import { registerUser, request, uniqueLogin } from '../helpers/http.js';
 import { parseRaw, rawExchange } from '../helpers/raw-http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const credentials = () => ({ login: uniqueLogin(), password: 'password1' });
+const credentials = () => ({ login: uniqueLogin(), password: 'pass:word1' });
 
 for (const backend of backends()) {
   describe(`generic errors (${backend.name})`, () => {

@@ -30,7 +30,7 @@ for (const backend of backends()) {
     test('API answers, errors included, are not sniffed, cached, framed or referred', async () => {
       const user = await registerUser(server.url);
       const answers = [
-        ['POST', '/v1/login', { body: { login: user.login, password: 'password1' } }],
+        ['POST', '/v1/login', { body: { login: user.login, password: 'pass:word1' } }],
         ['GET', '/v1/info', { session: user.session }],
         ['GET', '/v1/rooms', { session: user.session }],
         ['GET', '/v1/info', {}],

@@ -62,7 +62,7 @@ for (const backend of backends()) {
 
     test('a logged-out session gets 401', async () => {
       const login = await request(server.url, 'POST', '/v1/login', {
-        body: { login: alice.login, password: 'password1' },
+        body: { login: alice.login, password: 'pass:word1' },
       });
       const session = login.body.session_id as string;
       await request(server.url, 'POST', '/v1/logout', { session });
