@@ -51,10 +51,15 @@ export async function createServer(
     clock,
   });
   const rooms = new Rooms(store, clock);
-  const batcher = new MessageBatcher(store, (message, origin) => {
-    metrics.messagesStored.inc();
-    bus.publish(toRoomEvent(message, origin));
-  });
+  const batcher = new MessageBatcher(
+    store,
+    (message, origin) => {
+      metrics.messagesStored.inc();
+      bus.publish(toRoomEvent(message, origin));
+    },
+    // Called only once requests flow, when `http` below exists.
+    (error) => http.log.error({ err: error }, 'publishing a stored message failed'),
+  );
   const messages = new Messages(store, batcher, clock, config.messageMaxChars);
   const hub = new Hub({ bus, store, metrics, gapWaitMs: GAP_WAIT_MS });
   bus.listen({
