@@ -43,6 +43,13 @@ const SETTINGS = {
     desc: 'sqlite:PATH, sqlite::memory: or postgres://user@host/db',
   }),
   DATABASE_POOL_SIZE: integer(1, 1000)({ default: 10, desc: 'PostgreSQL connections per node' }),
+  DATABASE_TIMEOUT_SECONDS: integer(
+    1,
+    3600,
+  )({
+    default: 10,
+    desc: 'Longest wait for a PostgreSQL connection or statement; past it the request fails with 503',
+  }),
   REDIS_URL: redisUrl({
     default: undefined,
     desc: 'redis://host:port to share rooms between nodes (unset: one node)',
@@ -153,6 +160,7 @@ export interface Config {
   readonly host: string;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  readonly databaseTimeoutMs: number;
   readonly redisUrl: string | undefined;
   readonly redisChannelPrefix: string;
   readonly logLevel: string;
@@ -193,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_SECONDS * 1000,
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     logLevel: e.LOG_LEVEL,

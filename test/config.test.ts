@@ -112,6 +112,7 @@ describe('helpText', () => {
       'HOST',
       'DATABASE_URL',
       'DATABASE_POOL_SIZE',
+      'DATABASE_TIMEOUT_SECONDS',
       'REDIS_URL',
       'REDIS_CHANNEL_PREFIX',
       'LOG_LEVEL',
