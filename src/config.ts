@@ -93,7 +93,21 @@ const SETTINGS = {
     1_000_000,
   )({
     default: 30,
-    desc: 'Register and login requests per client address and minute',
+    desc: 'Register and login requests together, per client address (IPv6: per /64) and minute',
+  }),
+  LOGIN_FAILURES_PER_ACCOUNT: integer(
+    1,
+    1000,
+  )({
+    default: 5,
+    desc: 'Failed logins of one account per hour before each further one locks it (15 s, doubling)',
+  }),
+  LOGIN_LOCK_MAX_SECONDS: integer(
+    1,
+    24 * 3600,
+  )({
+    default: 900,
+    desc: 'Longest lock of an account; its known addresses and sessions still log in',
   }),
   PASSWORD_HASH_MEMORY_KIB: integer(
     1024,
@@ -169,6 +183,8 @@ export interface Config {
   readonly sessionIdleSeconds: number;
   readonly sessionCacheSeconds: number;
   readonly authRateLimitPerMinute: number;
+  readonly loginFailuresPerAccount: number;
+  readonly loginLockMaxSeconds: number;
   readonly passwordHash: { readonly memoryKib: number; readonly iterations: number };
   readonly messageMaxChars: number;
   readonly wsMaxFrameBytes: number;
@@ -210,6 +226,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionIdleSeconds: e.SESSION_IDLE_SECONDS,
     sessionCacheSeconds: e.SESSION_CACHE_SECONDS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
+    loginLockMaxSeconds: e.LOGIN_LOCK_MAX_SECONDS,
     passwordHash: Object.freeze({
       memoryKib: e.PASSWORD_HASH_MEMORY_KIB,
       iterations: e.PASSWORD_HASH_ITERATIONS,

@@ -59,6 +59,13 @@ export class UnavailableError extends AppError {
   }
 }
 
+/** A rate limit was hit: the client may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too_many_requests');
+  }
+}
+
 /** A whole HTTP/1.1 error response, for sockets that never became a Fastify request. */
 export function rawErrorResponse(error: AppError): string {
   const body = JSON.stringify(error.toJSON());

@@ -1,8 +1,7 @@
 // The Fastify instance: parsing, validation, errors, metrics, rate limits and every route.
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError, UnavailableError } from '../errors.js';
+import { UnavailableError } from '../errors.js';
 import { API_HEADERS } from '../response-headers.js';
 import { useSessions } from './auth.js';
 import { useJsonBodies } from './body.js';
@@ -67,10 +66,6 @@ export async function buildHttpServer(
   useRequestMetrics(app, services);
   useApiHeaders(app);
   refuseWhileClosing(app);
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: () => new AppError('too_many_requests'),
-  });
 
   const routes = recordRoutes(app);
   accountRoutes(app, services);

@@ -163,7 +163,7 @@ describe('a configured body limit', () => {
     const body = (size: number) => {
       const login = uniqueLogin();
       const base = JSON.stringify({ login, password: '' });
-      return JSON.stringify({ login, password: 'p'.repeat(size - base.length) });
+      return JSON.stringify({ login, password: `${'p'.repeat(size - base.length - 1)}q` });
     };
     const exact = body(1024);
     assert.equal(Buffer.byteLength(exact), 1024);
@@ -196,11 +196,7 @@ describe('rate limits on register and login', () => {
     // Bad requests count too: hammering with garbage is limited like anything else.
     const garbage = await request(server.url, 'POST', '/v1/register', { raw: '{' });
     expectError(garbage, 429, 'too_many_requests');
-
-    for (let i = 0; i < 3; i++) {
-      const login = await request(server.url, 'POST', '/v1/login', { body: first });
-      assert.equal(login.status, 200);
-    }
+    // One allowance for register and login together.
     expectError(
       await request(server.url, 'POST', '/v1/login', { body: first }),
       429,

@@ -8,7 +8,9 @@ import type { Messages } from '../../src/domain/messages.js';
 import type { Rooms } from '../../src/domain/rooms.js';
 import type { Users } from '../../src/domain/users.js';
 import { UnavailableError } from '../../src/errors.js';
+import { AuthThrottle } from '../../src/http/auth-throttle.js';
 import { buildHttpServer } from '../../src/http/server.js';
+import { openLimiters } from '../../src/limits/open-limiters.js';
 import { createMetrics } from '../../src/metrics.js';
 import { expectError } from '../helpers/expect-error.js';
 import { request } from '../helpers/http.js';
@@ -45,7 +47,15 @@ describe('when the domain fails', () => {
         checkReady: async () => {
           throw new Error(SECRET);
         },
-        authRateLimitPerMinute: 1000,
+        authThrottle: new AuthThrottle(
+          await openLimiters({ redisUrl: undefined, redisChannelPrefix: '' }),
+          {
+            perAddressPerMinute: 1000,
+            freeFailures: 5,
+            maxLockSeconds: 60,
+          },
+        ),
+        allowedOrigins: undefined,
       },
     );
     await app.listen({ port: 0, host: '127.0.0.1' });
