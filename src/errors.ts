@@ -67,9 +67,14 @@ export class RateLimitedError extends AppError {
 }
 
 /** A whole HTTP/1.1 error response, for sockets that never became a Fastify request. */
-export function rawErrorResponse(error: AppError): string {
+export function rawErrorResponse(
+  error: AppError,
+  extraHeaders: Record<string, string> = {},
+): string {
   const body = JSON.stringify(error.toJSON());
-  const headers = Object.entries(API_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`);
+  const headers = Object.entries({ ...API_HEADERS, ...extraHeaders }).map(
+    ([name, value]) => `${name}: ${value}\r\n`,
+  );
   return (
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\n` +
     'Connection: close\r\n' +

@@ -6,6 +6,11 @@ import { AppError } from '../errors.js';
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 const VERSIONS = new Set(['8', '13']);
 
+/** Headers a refusal carries besides the error: a 405 names the one method allowed. */
+export function refusalHeaders(error: AppError): Record<string, string> {
+  return error.code === 'method_not_allowed' ? { allow: 'GET' } : {};
+}
+
 /** Throws the refusal a client should get when the request is not a WebSocket handshake ws accepts. */
 export function checkHandshake(request: IncomingMessage): void {
   if (request.method !== 'GET') {

@@ -7,7 +7,7 @@ import type { Accounts } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
 import { AppError, rawErrorResponse } from '../errors.js';
 import { Connection, type ConnectionContext } from './connection.js';
-import { checkHandshake } from './handshake.js';
+import { checkHandshake, refusalHeaders } from './handshake.js';
 
 const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
 
@@ -56,7 +56,8 @@ function parseChatRequest(rawUrl: string | undefined): ChatRequest {
 }
 
 function refuse(socket: Duplex, error: unknown): void {
-  socket.end(rawErrorResponse(error instanceof AppError ? error : new AppError('internal_error')));
+  const refusal = error instanceof AppError ? error : new AppError('internal_error');
+  socket.end(rawErrorResponse(refusal, refusalHeaders(refusal)));
 }
 
 function destroySocket(this: Duplex): void {

@@ -121,6 +121,7 @@ for (const backend of backends()) {
         assert.equal(reply.status, status, head);
         assert.equal(reply.headers.get('content-type'), 'application/json; charset=utf-8', head);
         assert.equal(reply.body.error.code, code, head);
+        if (status === 405) assert.equal(reply.headers.get('allow'), 'GET');
       }
     });
 
