@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 
 function isOwnOrigin(origin: string, request: FastifyRequest): boolean {
-  return URL.parse(origin)?.host === request.host;
+  return URL.canParse(origin) && new URL(origin).host === request.host;
 }
 
 /**

@@ -35,9 +35,9 @@ interface ChatRequest {
 /** The request target as a URL; a target that is no path (`//x:99999/…`) is no chat URL. */
 function parseTarget(rawUrl: string | undefined): URL {
   // Appended, not resolved against a base: `//x/…` is a path here, not a host.
-  const url = URL.parse(`http://localhost${rawUrl ?? '/'}`);
-  if (!url || !rawUrl?.startsWith('/')) throw new AppError('not_found');
-  return url;
+  const target = `http://localhost${rawUrl ?? '/'}`;
+  if (!rawUrl?.startsWith('/') || !URL.canParse(target)) throw new AppError('not_found');
+  return new URL(target);
 }
 
 function parseChatRequest(rawUrl: string | undefined): ChatRequest {
