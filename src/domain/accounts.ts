@@ -1,7 +1,13 @@
 // Accounts and sessions: register, log in and out, and who a session id belongs to.
 import { AppError } from '../errors.js';
-import type { SessionRecord, Store } from '../store/store.js';
-import { loginKey, normaliseLogin, validateNewPassword, validatePassword } from './login.js';
+import type { Credentials, SessionRecord, Store } from '../store/store.js';
+import {
+  legacyLoginKey,
+  loginKey,
+  normaliseLogin,
+  validateNewPassword,
+  validatePassword,
+} from './login.js';
 import type { PasswordHasher } from './password.js';
 import { SessionCache } from './session-cache.js';
 import { isWellFormedToken, newSessionToken, sessionKey } from './session-token.js';
@@ -52,7 +58,7 @@ export class Accounts {
     const login = normaliseLogin(rawLogin);
     // No account can have a password breaking the rules: say so instead of hashing it.
     validatePassword(password);
-    const credentials = await this.store.findCredentials(loginKey(login));
+    const credentials = await this.findCredentials(login);
     if (!credentials) throw new AppError('user_not_found');
     if (!(await this.passwords.verify(credentials.passwordHash, password))) {
       throw new AppError('wrong_credentials');
@@ -100,6 +106,14 @@ export class Accounts {
   /** Deletes expired sessions; run from time to time. */
   expireIdleSessions(): Promise<number> {
     return this.store.deleteIdleSessions(this.options.clock() - this.options.sessionIdleSeconds);
+  }
+
+  /** By the login's key, or for an account registered before keys folded look-alikes, its old one. */
+  private async findCredentials(login: string): Promise<Credentials | undefined> {
+    const key = loginKey(login);
+    const legacyKey = legacyLoginKey(login);
+    const found = await this.store.findCredentials(key);
+    return found ?? (legacyKey === key ? undefined : this.store.findCredentials(legacyKey));
   }
 
   private async startSession(user: User): Promise<SessionStart> {

@@ -56,13 +56,21 @@ export function validateNewPassword(password: string): void {
   }
 }
 
+/** NFC or NFKC, then full case folding: lower, upper, lower maps ß and ẞ to ss and ς to σ. */
+function foldCase(text: string, form: 'NFC' | 'NFKC'): string {
+  return text.normalize(form).toLowerCase().toUpperCase().toLowerCase().normalize(form);
+}
+
 /**
- * The identity of a login, whatever its case and compatibility form: NFKC (fullwidth `Ｖ`, `𝔘` and
- * the `ﬁ` ligature are their plain letters), then full case folding, then NFKC again.
- * Lower, upper, lower maps ß and ẞ to ss and ς to σ, as Unicode case folding does, and gives
- * the same key when applied to a key.
- * `Вася`, `вАСЯ` share one key; a unique index on it makes them one user.
+ * The identity of a login, whatever its case and compatibility form: fullwidth `Ｖ`, `𝔘` and the
+ * `ﬁ` ligature are their plain letters. `Вася` and `вАСЯ` share one key; a unique index on it
+ * makes them one user. Applied to a key, it gives the same key.
  */
 export function loginKey(text: string): string {
-  return text.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
+  return foldCase(text, 'NFKC');
+}
+
+/** The key of accounts registered before compatibility forms were folded: their rows keep it. */
+export function legacyLoginKey(text: string): string {
+  return foldCase(text, 'NFC');
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { Accounts } from '../../src/domain/accounts.js';
+import { legacyLoginKey } from '../../src/domain/login.js';
 import type { PasswordHasher } from '../../src/domain/password.js';
 import { AppError } from '../../src/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -107,6 +108,14 @@ describe('Accounts', () => {
     }
     now += 1;
     await rejectsWith(accounts.authenticate(sessionId), 'unauthorized');
+  });
+
+  test('an account registered before look-alikes folded keeps logging in under its old key', async () => {
+    const login = 'ｔａｒｏ';
+    await store.createUser(login, legacyLoginKey(login), 'plain:pass:word1', now);
+    const { user } = await accounts.login(login, 'pass:word1');
+    assert.equal(user.login, login);
+    await rejectsWith(accounts.login('taro', 'pass:word1'), 'user_not_found');
   });
 
   test('logout, here or announced by another node, ends a cached session at once', async () => {
