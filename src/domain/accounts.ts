@@ -1,8 +1,9 @@
 // Accounts and sessions: register, log in and out, and who a session id belongs to.
 import { AppError } from '../errors.js';
-import type { Store } from '../store/store.js';
 import { loginKey, normaliseLogin, validatePassword } from './login.js';
 import type { PasswordHasher } from './password.js';
+import type { SessionStore } from './ports/sessions.js';
+import type { UserStore } from './ports/users.js';
 import { SessionCache } from './session-cache.js';
 import { isWellFormedToken, newSessionToken, sessionKey } from './session-token.js';
 import type { Clock, User } from './types.js';
@@ -31,7 +32,7 @@ export class Accounts {
   private readonly cache: SessionCache;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore & SessionStore,
     private readonly passwords: PasswordHasher,
     private readonly options: AccountsOptions,
   ) {

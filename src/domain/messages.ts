@@ -1,8 +1,8 @@
 // Messages: what a valid text is, how a stored message looks to clients, and room history.
 import type { RoomEvent } from '../bus/bus.js';
 import { AppError, type ErrorCode } from '../errors.js';
-import type { HistoryRange, Store, StoredMessage } from '../store/store.js';
 import type { MessageBatcher } from './message-batcher.js';
+import type { HistoryRange, MessageStore, StoredMessage } from './ports/messages.js';
 import type { Clock, MessageJson } from './types.js';
 
 export const HISTORY_DEFAULT_LIMIT = 50;
@@ -55,7 +55,7 @@ export function toRoomEvent(message: StoredMessage, origin?: number): RoomEvent 
 
 export class Messages {
   constructor(
-    private readonly store: Store,
+    private readonly store: MessageStore,
     private readonly batcher: MessageBatcher,
     private readonly clock: Clock,
     private readonly maxChars: number,

@@ -1,8 +1,9 @@
 // Rooms: who may talk together, and who may see what.
 import { AppError } from '../errors.js';
-import type { Store } from '../store/store.js';
 import { parseId } from './ids.js';
 import { canonicalMembers, memberSetKey } from './member-set.js';
+import type { RoomStore } from './ports/rooms.js';
+import type { UserStore } from './ports/users.js';
 import type { Clock, Room } from './types.js';
 
 /** Most members a room may be created with. */
@@ -10,7 +11,7 @@ export const ROOM_MAX_MEMBERS = 1000;
 
 export class Rooms {
   constructor(
-    private readonly store: Store,
+    private readonly store: RoomStore & Pick<UserStore, 'existingUserIds'>,
     private readonly clock: Clock,
   ) {}
 

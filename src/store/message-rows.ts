@@ -1,5 +1,5 @@
 // Messages come out of SQL as snake_case rows; this turns them into the port's StoredMessage.
-import type { StoredMessage } from './store.js';
+import type { StoredMessage } from '../domain/ports/messages.js';
 
 export interface MessageRow {
   id: number;

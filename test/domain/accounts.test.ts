@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { Accounts } from '../../src/domain/accounts.js';
 import type { PasswordHasher } from '../../src/domain/password.js';
+import type { Store } from '../../src/domain/ports/store.js';
 import { AppError } from '../../src/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
 
 const IDLE = 600;
 

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loginKey } from '../../src/domain/login.js';
 import { memberSetKey } from '../../src/domain/member-set.js';
+import type { NewMessage, StoredMessage } from '../../src/domain/ports/messages.js';
+import type { Store } from '../../src/domain/ports/store.js';
 import type { User } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { NewMessage, Store, StoredMessage } from '../../src/store/store.js';
 import { backends, type TestDatabase } from '../helpers/backends.js';
 
 const NOW = 1_700_000_000;

@@ -1,17 +1,13 @@
 // The Store on PostgreSQL: a pooled adapter with the same semantics as the SQLite reference,
 // safe when several server nodes share the database.
 import type pg from 'pg';
+import type { HistoryRange, NewMessage, StoredMessage } from '../../domain/ports/messages.js';
+import type { SessionRecord } from '../../domain/ports/sessions.js';
+import type { Store } from '../../domain/ports/store.js';
+import type { Credentials } from '../../domain/ports/users.js';
 import type { Room, User } from '../../domain/types.js';
 import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
 import { groupRooms, type MemberRow } from '../room-rows.js';
-import type {
-  Credentials,
-  HistoryRange,
-  NewMessage,
-  SessionRecord,
-  Store,
-  StoredMessage,
-} from '../store.js';
 import { migrate } from './migrate.js';
 import { createPool, storeError } from './pool.js';
 

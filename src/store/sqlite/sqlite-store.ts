@@ -2,18 +2,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { HistoryRange, NewMessage, StoredMessage } from '../../domain/ports/messages.js';
+import type { SessionRecord } from '../../domain/ports/sessions.js';
+import type { Store } from '../../domain/ports/store.js';
+import type { Credentials } from '../../domain/ports/users.js';
 import type { Room, User } from '../../domain/types.js';
 import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
 import { readMigrations } from '../migrations.js';
 import { groupRooms, type MemberRow } from '../room-rows.js';
-import type {
-  Credentials,
-  HistoryRange,
-  NewMessage,
-  SessionRecord,
-  Store,
-  StoredMessage,
-} from '../store.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 
 /** `sqlite:PATH` → PATH; `sqlite::memory:` → an in-memory database. */
