@@ -9,6 +9,7 @@ export const ERRORS = {
   user_not_found: 422,
   wrong_credentials: 422,
   room_not_found: 422,
+  too_many_rooms: 422,
   bad_request: 400,
   unauthorized: 401,
   forbidden_origin: 403,
@@ -53,6 +54,13 @@ function errorBody(code: ErrorCode, message?: string): ErrorBody {
 export class UnavailableError extends AppError {
   constructor(message = 'storage is unavailable') {
     super('unavailable', message);
+  }
+}
+
+/** A rate limit was hit: the client may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too_many_requests');
   }
 }
 

@@ -16,6 +16,17 @@ export interface PostedMessage {
   readonly clientId: string | null;
 }
 
+/** A client id names one message per room and author: a short, storable string. */
+export function isValidClientId(clientId: string): boolean {
+  return (
+    clientId.length > 0 &&
+    clientId.length <= CLIENT_ID_MAX_CHARS &&
+    // PostgreSQL cannot store NUL or a lone surrogate: one such id would fail its whole batch.
+    clientId.isWellFormed() &&
+    !clientId.includes('\u0000')
+  );
+}
+
 /** Why a text cannot be sent, or undefined when it can. */
 export function textProblem(text: string, maxChars: number): ErrorCode | undefined {
   if (text.trim() === '' || !text.isWellFormed() || text.includes('\u0000')) {
@@ -63,6 +74,9 @@ export class Messages {
 
   /** Validates and stores a message; resolves once it is durable. */
   post(message: PostedMessage, origin?: number): Promise<StoredMessage> {
+    if (message.clientId !== null && !isValidClientId(message.clientId)) {
+      return Promise.reject(new AppError('invalid_json', 'client_id must be 1 to 64 characters'));
+    }
     const problem = textProblem(message.text, this.maxChars);
     if (problem) return Promise.reject(new AppError(problem));
     return this.batcher.append({ ...message, createdAt: this.clock() }, origin);

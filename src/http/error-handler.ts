@@ -1,7 +1,7 @@
 // The one place where any error becomes an HTTP status and `{"error":{"code":...}}`.
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
-import { AppError, rawErrorResponse } from '../errors.js';
+import { AppError, RateLimitedError, rawErrorResponse } from '../errors.js';
 
 /** Fastify's own errors that mean the body was not acceptable JSON. */
 const BODY_ERRORS = new Set([
@@ -27,6 +27,7 @@ function toAppError(error: FastifyError | AppError | Error): AppError {
 }
 
 function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  if (error instanceof RateLimitedError) reply.header('retry-after', error.retryAfterSeconds);
   return reply.status(error.status).send(error.toJSON());
 }
 

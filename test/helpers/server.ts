@@ -13,6 +13,7 @@ export const TEST_ENV = {
   PASSWORD_HASH_ITERATIONS: '1',
   AUTH_RATE_LIMIT_PER_MINUTE: '100000',
   WS_MESSAGES_PER_SECOND: '100000',
+  ROOM_CREATIONS_PER_MINUTE: '1000000',
 } as const;
 
 export interface TestServer {

@@ -27,7 +27,10 @@ export interface HistoryRange {
 }
 
 export interface MessageStore {
-  /** Stores a batch in one transaction, in order; a repeated client id yields the first message. */
+  /**
+   * Stores a batch in one transaction, in order; a repeated client id yields the first message.
+   * Each author's read marker moves to the last message they sent, in the same transaction.
+   */
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]>;
   /** Messages of a room in `range`, oldest first. */
   history(roomId: number, range: HistoryRange): Promise<StoredMessage[]>;

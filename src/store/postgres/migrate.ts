@@ -7,7 +7,8 @@ import { readMigrations } from '../migrations.js';
  * for the first one, then find its migrations recorded and apply nothing. DDL is transactional
  * in PostgreSQL, so a failed migration leaves no half-built schema behind.
  */
-export async function migrate(pool: pg.Pool): Promise<void> {
+/** Applies the migrations the database lacks, up to `upTo` (all by default). */
+export async function migrate(pool: pg.Pool, upTo = Number.POSITIVE_INFINITY): Promise<void> {
   const client = await pool.connect();
   // A lost connection fails the query under way; the client also emits 'error', which must
   // not end the process.
@@ -16,7 +17,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
   let failed = true;
   try {
     await client.query('BEGIN');
-    await applyPending(client);
+    await applyPending(client, upTo);
     await client.query('COMMIT');
     failed = false;
   } finally {
@@ -26,7 +27,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
-async function applyPending(client: pg.PoolClient): Promise<void> {
+async function applyPending(client: pg.PoolClient, upTo: number): Promise<void> {
   await client.query(
     `SELECT pg_advisory_xact_lock(hashtext('e-chat-server migrations'), hashtext(current_schema()))`,
   );
@@ -35,7 +36,7 @@ async function applyPending(client: pg.PoolClient): Promise<void> {
   const applied = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
   const done = new Set(applied.rows.map((row) => row.version));
   for (const migration of readMigrations('postgres')) {
-    if (done.has(migration.version)) continue;
+    if (migration.version > upTo || done.has(migration.version)) continue;
     await client.query(migration.sql);
     await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
       migration.version,

@@ -2,12 +2,26 @@
 // safe when several server nodes share the database.
 import type pg from 'pg';
 import type { HistoryRange, NewMessage, StoredMessage } from '../../domain/ports/messages.js';
+import type { MarkerMove } from '../../domain/ports/read-markers.js';
+import {
+  type CreationLimits,
+  type RoomCreation,
+  type RoomPage,
+  type RoomState,
+  UNREAD_COUNT_CAP,
+} from '../../domain/ports/rooms.js';
 import type { SessionRecord } from '../../domain/ports/sessions.js';
 import type { Store } from '../../domain/ports/store.js';
 import type { Credentials } from '../../domain/ports/users.js';
-import type { Room, User } from '../../domain/types.js';
+import type { User } from '../../domain/types.js';
 import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
-import { groupRooms, type MemberRow } from '../room-rows.js';
+import {
+  LAST_MESSAGE_COLUMNS,
+  LIST_START,
+  ROOM_ORDER,
+  type RoomStateRow,
+  toRoomState,
+} from '../room-rows.js';
 import { migrate } from './migrate.js';
 import { createPool, storeError } from './pool.js';
 
@@ -32,34 +46,27 @@ const SQL = {
   touchSession: 'UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1',
   deleteSession: 'DELETE FROM sessions WHERE token_hash = $1',
   deleteIdleSessions: 'DELETE FROM sessions WHERE last_seen_at < $1',
-  // One statement creates the room with its members, or finds the existing one. A room committed
-  // by a racing node after this statement's snapshot is not seen here: `roomByKey` then finds it.
-  findOrCreateRoom: `WITH created AS (
-      INSERT INTO rooms (member_set_key, created_at, last_activity_at) VALUES ($1, $3, $3)
-      ON CONFLICT (member_set_key) DO NOTHING RETURNING id
-    ), members AS (
-      INSERT INTO room_members (room_id, user_id)
-      SELECT created.id, member.id FROM created, unnest($2::bigint[]) AS member (id)
-    )
-    SELECT id FROM created UNION ALL SELECT id FROM rooms WHERE member_set_key = $1`,
-  roomByKey: 'SELECT id FROM rooms WHERE member_set_key = $1',
-  roomsOf: `SELECT r.id AS room_id, u.id AS user_id, u.login
-    FROM room_members mine
-    JOIN rooms r ON r.id = mine.room_id
-    JOIN room_members m ON m.room_id = r.id
-    JOIN users u ON u.id = m.user_id
-    WHERE mine.user_id = $1
-    ORDER BY r.last_activity_at DESC, r.last_message_id DESC, r.id DESC, u.id`,
-  roomOfMember: `SELECT m.room_id, u.id AS user_id, u.login
-    FROM room_members m JOIN users u ON u.id = m.user_id
-    WHERE m.room_id = $1 AND EXISTS
-      (SELECT 1 FROM room_members mine WHERE mine.room_id = $1 AND mine.user_id = $2)
-    ORDER BY u.id`,
+  // create_room (migration 002) checks the creator's limits and creates under one lock.
+  findOrCreateRoom: `SELECT room_id, created, retry_at FROM create_room($1, $2::bigint[], $3, $4, $5, $6, $7)`,
+  roomsOf: roomStateSql(`SELECT mine.room_id, mine.last_read_id
+    FROM room_members mine JOIN rooms r ON r.id = mine.room_id
+    WHERE mine.user_id = $1 AND (r.last_activity_at, r.last_message_id, r.id) < ($2, $3, $4)
+    ORDER BY ${ROOM_ORDER} LIMIT $5`),
+  roomOfMember: roomStateSql(`SELECT mine.room_id, mine.last_read_id FROM room_members mine
+    WHERE mine.user_id = $1 AND mine.room_id = $2`),
   isMember: 'SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2',
   // append_messages (migration 001) locks the rooms and chains the batch in one round trip.
   appendMessages: `SELECT (appended.message).*, appended.duplicate
     FROM append_messages($1::jsonb) AS appended`,
   lastMessageId: 'SELECT last_message_id FROM rooms WHERE id = $1',
+  // Under READ COMMITTED a racing update is waited for and the condition checked again on the
+  // row it wrote: a marker never moves back.
+  markRead: `UPDATE room_members m SET last_read_id = LEAST($3, r.last_message_id)
+    FROM rooms r
+    WHERE r.id = m.room_id AND m.room_id = $1 AND m.user_id = $2
+      AND m.last_read_id < LEAST($3, r.last_message_id)
+    RETURNING m.last_read_id`,
+  readMarker: 'SELECT last_read_id FROM room_members WHERE room_id = $1 AND user_id = $2',
   historyLatest: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id < $2
     ORDER BY id DESC LIMIT $3`,
   historyOldest: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id > $2 AND id < $3
@@ -68,6 +75,24 @@ const SQL = {
 } as const;
 
 type Statement = keyof typeof SQL;
+
+/**
+ * The state of the rooms that `page` selects (columns room_id and the viewer's last_read_id;
+ * the viewer is $1), one row per room, in list order: members, last message, unread count.
+ */
+function roomStateSql(page: string): string {
+  return `WITH page AS (${page})
+    SELECT r.id, r.last_activity_at, r.last_message_id, page.last_read_id,
+      (SELECT count(*) FROM (SELECT 1 FROM messages x
+         WHERE x.room_id = r.id AND x.id > page.last_read_id AND x.user_id <> $1
+         LIMIT ${UNREAD_COUNT_CAP}) AS capped) AS unread,
+      (SELECT json_agg(json_build_array(u.id, u.login, m.last_read_id) ORDER BY u.id)
+         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = r.id) AS members,
+      ${LAST_MESSAGE_COLUMNS}
+    FROM page JOIN rooms r ON r.id = page.room_id
+    LEFT JOIN messages lm ON lm.id = r.last_message_id
+    ORDER BY ${ROOM_ORDER}`;
+}
 
 /**
  * Ids are read as JS numbers, so every id is a safe integer. A number past that (even past
@@ -154,19 +179,62 @@ class PostgresStore implements Store {
     return (await this.run('deleteIdleSessions', [seenBefore])).rowCount ?? 0;
   }
 
-  async findOrCreateRoom(memberSetKey: string, memberIds: readonly number[], now: number) {
-    type RoomId = { id: number };
-    const [room] = await this.rows<RoomId>('findOrCreateRoom', [memberSetKey, memberIds, now]);
-    const found = room ?? (await this.rows<RoomId>('roomByKey', [memberSetKey]))[0];
-    return (found as RoomId).id;
+  async findOrCreateRoom(
+    memberSetKey: string,
+    memberIds: readonly number[],
+    creatorId: number,
+    now: number,
+    limits: CreationLimits,
+  ): Promise<RoomCreation> {
+    const [row] = await this.rows<{
+      room_id: number | null;
+      created: boolean;
+      retry_at: number | null;
+    }>('findOrCreateRoom', [
+      memberSetKey,
+      memberIds,
+      now,
+      creatorId,
+      limits.maxCreated,
+      limits.maxRecent,
+      limits.recentSince,
+    ]);
+    if (!row) throw new Error('create_room returned no row');
+    if (row.room_id !== null) {
+      return { outcome: row.created ? 'created' : 'existing', roomId: row.room_id };
+    }
+    return row.retry_at === null
+      ? { outcome: 'too_many_rooms' }
+      : { outcome: 'too_fast', oldestRecentAt: row.retry_at };
   }
 
-  async roomsOf(userId: number): Promise<Room[]> {
-    return groupRooms(await this.rows<MemberRow>('roomsOf', [userId]));
+  async roomsOf(viewerId: number, page: RoomPage): Promise<RoomState[]> {
+    const after = page.after ?? LIST_START;
+    const rows = await this.rows<RoomStateRow>('roomsOf', [
+      viewerId,
+      after.lastActivityAt,
+      after.lastMessageId,
+      after.roomId,
+      page.limit,
+    ]);
+    return rows.map(toRoomState);
   }
 
-  async roomOfMember(roomId: number, userId: number): Promise<Room | undefined> {
-    return groupRooms(await this.rows<MemberRow>('roomOfMember', [roomId, userId]))[0];
+  async roomOfMember(roomId: number, viewerId: number): Promise<RoomState | undefined> {
+    const [row] = await this.rows<RoomStateRow>('roomOfMember', [viewerId, roomId]);
+    return row && toRoomState(row);
+  }
+
+  async markRead(
+    roomId: number,
+    userId: number,
+    messageId: number,
+  ): Promise<MarkerMove | undefined> {
+    type Marker = { last_read_id: number };
+    const [moved] = await this.rows<Marker>('markRead', [roomId, userId, messageId]);
+    if (moved) return { lastReadId: moved.last_read_id, moved: true };
+    const [current] = await this.rows<Marker>('readMarker', [roomId, userId]);
+    return current && { lastReadId: current.last_read_id, moved: false };
   }
 
   async isMember(roomId: number, userId: number): Promise<boolean> {

@@ -1,0 +1,8 @@
+-- Read markers (the id of the last message each member has read) and who created each room,
+-- so that creating rooms can be limited per user. Rooms from before this migration have no creator.
+
+ALTER TABLE room_members ADD COLUMN last_read_id INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE rooms ADD COLUMN created_by INTEGER REFERENCES users (id) ON DELETE SET NULL;
+
+CREATE INDEX rooms_by_creator ON rooms (created_by, created_at) WHERE created_by IS NOT NULL;
