@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { loginKey } from '../../src/domain/login.js';
 import { memberSetKey } from '../../src/domain/member-set.js';
 import type { NewMessage, StoredMessage } from '../../src/domain/ports/messages.js';
+import { type RoomPosition, UNREAD_COUNT_CAP } from '../../src/domain/ports/rooms.js';
 import type { Store } from '../../src/domain/ports/store.js';
 import type { User } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -249,6 +250,160 @@ for (const backend of backends()) {
       assert.deepEqual(await store.history(roomId, { after: 1e300, limit: 3 }), []);
       assert.equal(await store.lastMessageId(roomId + 1000), 0);
       await store.ping();
+    });
+
+    test('room state: last message, the viewer’s marker, unread of others only, every marker', async () => {
+      const [alice, bob] = [await createUser(), await createUser()];
+      const roomId = await createRoom(alice, bob);
+      const empty = await store.roomOfMember(roomId, alice.id);
+      assert.equal(empty?.lastMessage, null);
+      assert.equal(empty?.unread, 0);
+      await store.appendMessages([message(roomId, alice, 'mine')]);
+      const [, last] = await store.appendMessages([
+        message(roomId, bob, 'one'),
+        message(roomId, bob, 'two', 'c-2'),
+      ]);
+      const seenByAlice = await store.roomOfMember(roomId, alice.id);
+      assert.deepEqual(seenByAlice?.lastMessage, last);
+      assert.equal(seenByAlice?.unread, 2);
+      // Sending moved each author's marker to their own last message.
+      assert.deepEqual(seenByAlice?.markers, [
+        { userId: alice.id, lastReadId: (last?.id as number) - 2 },
+        { userId: bob.id, lastReadId: last?.id },
+      ]);
+      assert.equal((await store.roomOfMember(roomId, bob.id))?.unread, 0);
+    });
+
+    test('unread counting stops at the cap', async () => {
+      const [alice, bob] = [await createUser(), await createUser()];
+      const roomId = await createRoom(alice, bob);
+      const burst = Array.from({ length: UNREAD_COUNT_CAP + 5 }, (_, i) =>
+        message(roomId, bob, `${i}`),
+      );
+      await store.appendMessages(burst);
+      assert.equal((await store.roomOfMember(roomId, alice.id))?.unread, UNREAD_COUNT_CAP);
+      const [oldestOfTen] = await store.history(roomId, { limit: 10 });
+      await store.markRead(roomId, alice.id, (oldestOfTen?.id as number) - 1);
+      assert.equal((await store.roomOfMember(roomId, alice.id))?.unread, 10);
+    });
+
+    test('a read marker moves forward only, never past the last message, members only', async () => {
+      const [alice, bob, carol] = [await createUser(), await createUser(), await createUser()];
+      const roomId = await createRoom(alice, bob);
+      assert.deepEqual(await store.markRead(roomId, alice.id, 5), { lastReadId: 0, moved: false });
+      const stored = await store.appendMessages(
+        Array.from({ length: 4 }, (_, i) => message(roomId, bob, `${i}`)),
+      );
+      const ids = stored.map((each) => each.id);
+      assert.deepEqual(await store.markRead(roomId, alice.id, ids[1] as number), {
+        lastReadId: ids[1],
+        moved: true,
+      });
+      assert.deepEqual(await store.markRead(roomId, alice.id, ids[0] as number), {
+        lastReadId: ids[1],
+        moved: false,
+      });
+      assert.deepEqual(await store.markRead(roomId, alice.id, Number.MAX_SAFE_INTEGER), {
+        lastReadId: ids[3],
+        moved: true,
+      });
+      assert.equal(await store.markRead(roomId, carol.id, ids[3] as number), undefined);
+      assert.equal(await store.markRead(roomId + 1000, alice.id, 1), undefined);
+      // Bob's own later message does not pull his marker back.
+      await store.markRead(roomId, bob.id, ids[3] as number);
+      await store.appendMessages([
+        message(roomId, bob, 'retry', 'once'),
+        message(roomId, bob, 'x'),
+      ]);
+      await store.appendMessages([message(roomId, bob, 'retry', 'once')]);
+      const markers = (await store.roomOfMember(roomId, bob.id))?.markers;
+      assert.equal(markers?.[1]?.lastReadId, await store.lastMessageId(roomId));
+    });
+
+    test('two devices marking at once never move a marker back', async () => {
+      const other = await open(database);
+      try {
+        const [alice, bob] = [await createUser(), await createUser()];
+        const roomId = await createRoom(alice, bob);
+        const stored = await store.appendMessages(
+          Array.from({ length: 60 }, (_, i) => message(roomId, bob, `${i}`)),
+        );
+        const ids = stored.map((each) => each.id);
+        // Shuffled so that lower marks keep arriving after higher ones.
+        const marks = ids.map((_, i) => ids[(i * 37) % ids.length] as number);
+        const answers = await Promise.all(
+          marks.map((id, i) => (i % 2 ? other : store).markRead(roomId, alice.id, id)),
+        );
+        for (const [i, answer] of answers.entries()) {
+          assert.ok((answer?.lastReadId as number) >= (marks[i] as number));
+        }
+        assert.equal((await store.roomOfMember(roomId, alice.id))?.lastReadId, ids.at(-1));
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('pages of rooms never repeat or skip a room, even with equal activity times', async () => {
+      const [alice, bob] = [await createUser(), await createUser()];
+      const created: number[] = [];
+      for (let i = 0; i < 7; i++) created.push(await createRoom(alice, bob, await createUser()));
+      await store.appendMessages([message(created[2] as number, bob, 'moves it up')]);
+      const expected = [created[2], ...created.filter((_, i) => i !== 2).reverse()];
+      const seen: number[] = [];
+      let after: RoomPosition | undefined;
+      for (;;) {
+        const page = await store.roomsOf(alice.id, { after, limit: 3 });
+        seen.push(...page.map((room) => room.id));
+        if (page.length < 3) break;
+        after = page.at(-1)?.position;
+      }
+      assert.deepEqual(seen, expected);
+    });
+
+    test('creation limits: a cap in all and a rate, counted per creator, an existing set always found', async () => {
+      const [alice, bob, carol] = [await createUser(), await createUser(), await createUser()];
+      const limits = { maxCreated: 3, maxRecent: 2, recentSince: NOW - 60 };
+      const create = (creator: User, ids: number[], now = NOW, given = limits) =>
+        store.findOrCreateRoom(memberSetKey(ids), ids, creator.id, now, given);
+      assert.equal((await create(alice, [alice.id])).outcome, 'created');
+      assert.equal((await create(alice, [alice.id, bob.id], NOW + 1)).outcome, 'created');
+      assert.deepEqual(await create(alice, [alice.id, carol.id], NOW + 2), {
+        outcome: 'too_fast',
+        oldestRecentAt: NOW,
+      });
+      assert.equal((await create(alice, [alice.id, bob.id])).outcome, 'existing');
+      assert.equal((await create(bob, [bob.id, carol.id])).outcome, 'created');
+      const later = { ...limits, recentSince: NOW + 10 };
+      assert.equal((await create(alice, [alice.id, carol.id], NOW + 70, later)).outcome, 'created');
+      assert.deepEqual(await create(alice, [alice.id, bob.id, carol.id], NOW + 71, later), {
+        outcome: 'too_many_rooms',
+      });
+    });
+
+    test('one creator racing against the cap from two nodes gets exactly the cap', async () => {
+      const other = await open(database);
+      try {
+        const alice = await createUser();
+        const others = await Promise.all(Array.from({ length: 12 }, () => createUser()));
+        const limits = { maxCreated: 5, maxRecent: 1000, recentSince: 0 };
+        const outcomes = await Promise.all(
+          others.map((user, i) => {
+            const ids = [alice.id, user.id];
+            return (i % 2 ? other : store).findOrCreateRoom(
+              memberSetKey(ids),
+              ids,
+              alice.id,
+              NOW,
+              limits,
+            );
+          }),
+        );
+        const created = outcomes.filter((outcome) => outcome.outcome === 'created');
+        assert.equal(created.length, 5);
+        assert.equal((await store.roomsOf(alice.id, { limit: 50 })).length, 5);
+      } finally {
+        await other.close();
+      }
     });
   });
 }
