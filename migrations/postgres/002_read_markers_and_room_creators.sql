@@ -3,6 +3,11 @@
 
 ALTER TABLE room_members ADD COLUMN last_read_id bigint NOT NULL DEFAULT 0;
 
+-- Sending a message moves its author's marker to it: so it stands for the messages sent before.
+UPDATE room_members m SET last_read_id = sent.id
+  FROM (SELECT room_id, user_id, max(id) AS id FROM messages GROUP BY room_id, user_id) AS sent
+ WHERE m.room_id = sent.room_id AND m.user_id = sent.user_id;
+
 ALTER TABLE rooms ADD COLUMN created_by bigint REFERENCES users (id) ON DELETE SET NULL;
 
 CREATE INDEX rooms_by_creator ON rooms (created_by, created_at) WHERE created_by IS NOT NULL;

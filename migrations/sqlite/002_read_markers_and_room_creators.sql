@@ -3,6 +3,11 @@
 
 ALTER TABLE room_members ADD COLUMN last_read_id INTEGER NOT NULL DEFAULT 0;
 
+-- Sending a message moves its author's marker to it: so it stands for the messages sent before.
+UPDATE room_members SET last_read_id = coalesce(
+  (SELECT max(m.id) FROM messages m
+    WHERE m.room_id = room_members.room_id AND m.user_id = room_members.user_id), 0);
+
 ALTER TABLE rooms ADD COLUMN created_by INTEGER REFERENCES users (id) ON DELETE SET NULL;
 
 CREATE INDEX rooms_by_creator ON rooms (created_by, created_at) WHERE created_by IS NOT NULL;

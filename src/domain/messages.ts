@@ -82,8 +82,8 @@ export class Messages {
     return this.batcher.append({ ...message, createdAt: this.clock() }, origin);
   }
 
-  async history(roomId: number, range: HistoryRange): Promise<MessageJson[]> {
-    const messages = await this.store.history(roomId, range);
-    return messages.map(toMessageJson);
+  /** A page of the room's history as the API's JSON text. */
+  historyJson(roomId: number, range: HistoryRange): Promise<string> {
+    return this.store.historyJson(roomId, range);
   }
 }

@@ -22,8 +22,8 @@ const RELEASE_1_DATA = `
     VALUES ('${memberSetKey([1, 2])}', ${NOW}, ${NOW + 30}, 3);
   INSERT INTO room_members (room_id, user_id) VALUES (1, 1), (1, 2);
   INSERT INTO messages (room_id, user_id, text, client_id, previous_id, created_at)
-    VALUES (1, 2, 'привет', 'c-1', 0, ${NOW + 10}), (1, 2, 'ты тут?', NULL, 1, ${NOW + 20}),
-           (1, 1, 'да', NULL, 2, ${NOW + 30});`;
+    VALUES (1, 2, 'привет', 'c-1', 0, ${NOW + 10}), (1, 1, 'ты тут?', NULL, 1, ${NOW + 20}),
+           (1, 2, 'да', NULL, 2, ${NOW + 30});`;
 
 async function writeRelease1(database: TestDatabase): Promise<void> {
   const url = database.env.DATABASE_URL as string;
@@ -70,13 +70,13 @@ for (const backend of backends()) {
         history.map((message) => [message.id, message.userId, message.text, message.clientId]),
         [
           [1, 2, 'привет', 'c-1'],
-          [2, 2, 'ты тут?', null],
-          [3, 1, 'да', null],
+          [2, 1, 'ты тут?', null],
+          [3, 2, 'да', null],
         ],
       );
     });
 
-    test('every member starts with nothing read; unread counts the others’ messages', async () => {
+    test('each marker starts at the member’s own last message, as if sent after 002', async () => {
       const [room] = await store.roomsOf(1, { limit: 10 });
       assert.equal(room?.id, 1);
       assert.deepEqual(room?.users, [
@@ -84,11 +84,11 @@ for (const backend of backends()) {
         { id: 2, login: 'bob' },
       ]);
       assert.equal(room?.lastMessage?.text, 'да');
-      assert.equal(room?.lastReadId, 0);
-      assert.equal(room?.unread, 2);
+      assert.equal(room?.lastReadId, 2);
+      assert.equal(room?.unread, 1);
       assert.deepEqual(room?.markers, [
-        { userId: 1, lastReadId: 0 },
-        { userId: 2, lastReadId: 0 },
+        { userId: 1, lastReadId: 2 },
+        { userId: 2, lastReadId: 3 },
       ]);
     });
 

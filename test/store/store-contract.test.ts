@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loginKey } from '../../src/domain/login.js';
 import { memberSetKey } from '../../src/domain/member-set.js';
+import { toMessageJson } from '../../src/domain/messages.js';
 import type { NewMessage, StoredMessage } from '../../src/domain/ports/messages.js';
 import { type RoomPosition, UNREAD_COUNT_CAP } from '../../src/domain/ports/rooms.js';
 import type { Store } from '../../src/domain/ports/store.js';
@@ -404,6 +405,31 @@ for (const backend of backends()) {
       } finally {
         await other.close();
       }
+    });
+
+    test('history as JSON text is byte for byte the API’s JSON of the same messages', async () => {
+      const alice = await createUser();
+      const roomId = await createRoom(alice);
+      const texts = [
+        'Привет',
+        'quote " backslash \\ slash /',
+        'controls \u0001\b\f\n\r\t\u001f\u007f',
+        'emoji 😀, U+2028 \u2028, U+FEFF \ufeff',
+        '<script>&amp;</script>',
+      ];
+      await store.appendMessages(texts.map((text) => message(roomId, alice, text)));
+      const later = { ...message(roomId, alice, 'later'), createdAt: 2_000_000_000 };
+      await store.appendMessages([later]);
+      const ranges = [{ limit: 50 }, { limit: 2 }, { after: 0, limit: 3 }, { before: 1, limit: 5 }];
+      for (const range of ranges) {
+        const expected = JSON.stringify((await store.history(roomId, range)).map(toMessageJson));
+        assert.equal(await store.historyJson(roomId, range), expected, JSON.stringify(range));
+      }
+      assert.equal(await store.historyJson(roomId + 1000, { limit: 5 }), '[]');
+      assert.equal(
+        await store.historyJson(roomId, { after: 1e300, before: 2 ** 64, limit: 5 }),
+        '[]',
+      );
     });
   });
 }

@@ -34,6 +34,11 @@ export interface MessageStore {
   appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]>;
   /** Messages of a room in `range`, oldest first. */
   history(roomId: number, range: HistoryRange): Promise<StoredMessage[]>;
+  /**
+   * The same messages as the API's JSON array text, built by the database: byte for byte
+   * `JSON.stringify` of their `MessageJson`s, without a row object or a Date per message.
+   */
+  historyJson(roomId: number, range: HistoryRange): Promise<string>;
   /** Id of the room's latest message, 0 when it has none. */
   lastMessageId(roomId: number): Promise<number>;
 }

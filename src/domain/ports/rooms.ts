@@ -36,7 +36,10 @@ export interface RoomState extends Room {
   readonly lastMessage: StoredMessage | null;
   /** The viewer's read marker. */
   readonly lastReadId: number;
-  /** Messages of other members after the viewer's marker, counted up to the store's cap. */
+  /**
+   * Messages of other members after the viewer's marker, counted up to the store's cap. Sending
+   * moves the author's marker to the message, so every message after a marker is someone else's.
+   */
   readonly unread: number;
   /** Every member's marker, by user id. */
   readonly markers: ReadMarker[];

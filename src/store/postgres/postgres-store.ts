@@ -14,7 +14,7 @@ import type { SessionRecord } from '../../domain/ports/sessions.js';
 import type { Store } from '../../domain/ports/store.js';
 import type { Credentials } from '../../domain/ports/users.js';
 import type { User } from '../../domain/types.js';
-import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
+import { historyJsonSql, MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
 import {
   LAST_MESSAGE_COLUMNS,
   LIST_START,
@@ -24,6 +24,19 @@ import {
 } from '../room-rows.js';
 import { migrate } from './migrate.js';
 import { createPool, storeError } from './pool.js';
+
+const HISTORY_LATEST = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id < $2
+  ORDER BY id DESC LIMIT $3`;
+const HISTORY_OLDEST = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = $1 AND id > $2 AND id < $3 ORDER BY id LIMIT $4`;
+
+/**
+ * A message row as `toMessageJson` shows it: the same keys, order and escaping (json_build_object
+ * would put spaces around the colons).
+ */
+const MESSAGE_JSON = `'{"id":' || id || ',"text":' || to_json(text)::text || ',"user_id":' || user_id
+  || ',"room_id":' || room_id || ',"created_at":"'
+  || to_char(to_timestamp(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '"}'`;
 
 /**
  * Every statement, by name: each runs as a named prepared statement, parsed once per connection.
@@ -67,10 +80,10 @@ const SQL = {
       AND m.last_read_id < LEAST($3, r.last_message_id)
     RETURNING m.last_read_id`,
   readMarker: 'SELECT last_read_id FROM room_members WHERE room_id = $1 AND user_id = $2',
-  historyLatest: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id < $2
-    ORDER BY id DESC LIMIT $3`,
-  historyOldest: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id > $2 AND id < $3
-    ORDER BY id LIMIT $4`,
+  historyLatest: HISTORY_LATEST,
+  historyOldest: HISTORY_OLDEST,
+  historyLatestJson: historyJsonSql(MESSAGE_JSON, 'string_agg', HISTORY_LATEST),
+  historyOldestJson: historyJsonSql(MESSAGE_JSON, 'string_agg', HISTORY_OLDEST),
   ping: 'SELECT 1',
 } as const;
 
@@ -84,8 +97,8 @@ function roomStateSql(page: string): string {
   return `WITH page AS (${page})
     SELECT r.id, r.last_activity_at, r.last_message_id, page.last_read_id,
       (SELECT count(*) FROM (SELECT 1 FROM messages x
-         WHERE x.room_id = r.id AND x.id > page.last_read_id AND x.user_id <> $1
-         LIMIT ${UNREAD_COUNT_CAP}) AS capped) AS unread,
+         WHERE x.room_id = r.id AND x.id > page.last_read_id LIMIT ${UNREAD_COUNT_CAP}) AS capped)
+        AS unread,
       (SELECT json_agg(json_build_array(u.id, u.login, m.last_read_id) ORDER BY u.id)
          FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = r.id) AS members,
       ${LAST_MESSAGE_COLUMNS}
@@ -269,6 +282,23 @@ class PostgresStore implements Store {
     }
     const latest = await this.rows<MessageRow>('historyLatest', [roomId, before, range.limit]);
     return latest.reverse().map((row) => toStored(row));
+  }
+
+  async historyJson(roomId: number, range: HistoryRange): Promise<string> {
+    const before = asIdBound(range.before ?? Number.MAX_SAFE_INTEGER);
+    type Json = { json: string };
+    if (range.after !== undefined) {
+      const after = asIdBound(range.after);
+      const [page] = await this.rows<Json>('historyOldestJson', [
+        roomId,
+        after,
+        before,
+        range.limit,
+      ]);
+      return (page as Json).json;
+    }
+    const [page] = await this.rows<Json>('historyLatestJson', [roomId, before, range.limit]);
+    return (page as Json).json;
   }
 
   async lastMessageId(roomId: number): Promise<number> {

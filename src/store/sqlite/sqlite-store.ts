@@ -15,7 +15,7 @@ import type { SessionRecord } from '../../domain/ports/sessions.js';
 import type { Store } from '../../domain/ports/store.js';
 import type { Credentials } from '../../domain/ports/users.js';
 import type { User } from '../../domain/types.js';
-import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
+import { historyJsonSql, MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
 import { readMigrations } from '../migrations.js';
 import {
   LAST_MESSAGE_COLUMNS,
@@ -67,20 +67,30 @@ export function openSqliteStore(url: string): Store {
 /**
  * The state of the rooms that `page` selects (columns room_id and the viewer's last_read_id),
  * one row per room, in list order: members as JSON, the last message, the viewer's unread count.
+ * Members come in primary key order, already by user id: no sort per room.
  */
 function roomStateSql(page: string): string {
   return `WITH page AS (${page})
     SELECT r.id, r.last_activity_at, r.last_message_id, page.last_read_id,
       (SELECT count(*) FROM (SELECT 1 FROM messages x
-         WHERE x.room_id = r.id AND x.id > page.last_read_id AND x.user_id <> :viewer
-         LIMIT ${UNREAD_COUNT_CAP})) AS unread,
-      (SELECT json_group_array(json_array(u.id, u.login, m.last_read_id) ORDER BY u.id)
-         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = r.id) AS members,
+         WHERE x.room_id = r.id AND x.id > page.last_read_id LIMIT ${UNREAD_COUNT_CAP})) AS unread,
+      (SELECT json_group_array(json_array(m.user_id, u.login, m.last_read_id))
+         FROM (SELECT * FROM room_members WHERE room_id = r.id ORDER BY user_id) m
+         JOIN users u ON u.id = m.user_id) AS members,
       ${LAST_MESSAGE_COLUMNS}
     FROM page JOIN rooms r ON r.id = page.room_id
     LEFT JOIN messages lm ON lm.id = r.last_message_id
     ORDER BY ${ROOM_ORDER}`;
 }
+
+const HISTORY_LATEST = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = :room AND id < :before ORDER BY id DESC LIMIT :limit`;
+const HISTORY_OLDEST = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = :room AND id > :after AND id < :before ORDER BY id LIMIT :limit`;
+
+/** A message row as `toMessageJson` shows it: the same keys, order and escaping. */
+const MESSAGE_JSON = `json_object('id', id, 'text', text, 'user_id', user_id, 'room_id', room_id,
+  'created_at', strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch'))`;
 
 class SqliteStore implements Store {
   private readonly sql;
@@ -204,17 +214,23 @@ class SqliteStore implements Store {
           'SELECT last_read_id FROM room_members WHERE room_id = ? AND user_id = ?',
         )
         .pluck(),
+      historyLatestJson: db
+        .prepare<{ room: number; before: number; limit: number }, string>(
+          historyJsonSql(MESSAGE_JSON, 'group_concat', HISTORY_LATEST),
+        )
+        .pluck(),
+      historyOldestJson: db
+        .prepare<{ room: number; after: number; before: number; limit: number }, string>(
+          historyJsonSql(MESSAGE_JSON, 'group_concat', HISTORY_OLDEST),
+        )
+        .pluck(),
       historyLatest: db.prepare<{ room: number; before: number; limit: number }, MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = :room AND id < :before
-         ORDER BY id DESC LIMIT :limit`,
+        HISTORY_LATEST,
       ),
       historyOldest: db.prepare<
         { room: number; after: number; before: number; limit: number },
         MessageRow
-      >(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = :room AND id > :after AND id < :before
-         ORDER BY id LIMIT :limit`,
-      ),
+      >(HISTORY_OLDEST),
     };
   }
 
@@ -353,6 +369,19 @@ class SqliteStore implements Store {
     }
     const latest = this.sql.historyLatest.all({ room: roomId, before, limit: range.limit });
     return latest.reverse().map((row) => toStored(row));
+  }
+
+  async historyJson(roomId: number, range: HistoryRange): Promise<string> {
+    const before = range.before ?? Number.MAX_SAFE_INTEGER;
+    if (range.after !== undefined) {
+      return this.sql.historyOldestJson.get({
+        room: roomId,
+        after: range.after,
+        before,
+        limit: range.limit,
+      }) as string;
+    }
+    return this.sql.historyLatestJson.get({ room: roomId, before, limit: range.limit }) as string;
   }
 
   async lastMessageId(roomId: number): Promise<number> {
