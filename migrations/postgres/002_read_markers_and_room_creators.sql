@@ -1,5 +1,5 @@
--- Read markers (the id of the last message each member has read) and who created each room,
--- so that creating rooms can be limited per user. Rooms from before this migration have no creator.
+-- Read markers (the id of the last message each member has read), message positions for unread
+-- counts, and who created each room, so that creating rooms can be limited per user. Rooms from before this migration have no creator.
 
 ALTER TABLE room_members ADD COLUMN last_read_id bigint NOT NULL DEFAULT 0;
 
@@ -7,6 +7,18 @@ ALTER TABLE room_members ADD COLUMN last_read_id bigint NOT NULL DEFAULT 0;
 UPDATE room_members m SET last_read_id = sent.id
   FROM (SELECT room_id, user_id, max(id) AS id FROM messages GROUP BY room_id, user_id) AS sent
  WHERE m.room_id = sent.room_id AND m.user_id = sent.user_id;
+
+-- Each message's position in its room (1, 2, 3 …) and each room's count of messages: the unread
+-- count is then a subtraction, whatever the number of unread messages.
+ALTER TABLE messages ADD COLUMN room_seq bigint NOT NULL DEFAULT 0;
+UPDATE messages m SET room_seq = numbered.seq
+  FROM (SELECT id, row_number() OVER (PARTITION BY room_id ORDER BY id) AS seq FROM messages)
+       AS numbered
+ WHERE m.id = numbered.id;
+ALTER TABLE rooms ADD COLUMN message_count bigint NOT NULL DEFAULT 0;
+UPDATE rooms r SET message_count = counted.count
+  FROM (SELECT room_id, count(*) AS count FROM messages GROUP BY room_id) AS counted
+ WHERE r.id = counted.room_id;
 
 ALTER TABLE rooms ADD COLUMN created_by bigint REFERENCES users (id) ON DELETE SET NULL;
 
@@ -57,7 +69,8 @@ BEGIN
 END;
 $$;
 
--- As in 001, and the authors' read markers move to the messages they send, in the same call.
+-- As in 001, and each message takes its position in the room (room_seq, the room's
+-- message_count), and the authors' read markers move to the messages they send, in the same call.
 CREATE OR REPLACE FUNCTION append_messages(batch jsonb, OUT message messages, OUT duplicate boolean)
   RETURNS SETOF record
   LANGUAGE plpgsql
@@ -66,7 +79,8 @@ AS $$
 DECLARE
   item record;
   room record;
-  -- room id (as text) → [id, created_at] of the room's latest message, kept up to date through the batch.
+  -- room id (as text) → [id, created_at, room_seq] of the room's latest message, kept up to date
+  -- through the batch.
   latest jsonb;
   -- Room, author and id of each new message: their authors' read markers move to them.
   sent_rooms bigint[] := '{}';
@@ -74,9 +88,10 @@ DECLARE
   sent_ids bigint[] := '{}';
 BEGIN
   SELECT coalesce(jsonb_object_agg(locked.id, jsonb_build_array(locked.last_message_id,
-                                                                locked.last_activity_at)), '{}')
+                                                                locked.last_activity_at,
+                                                                locked.message_count)), '{}')
     INTO latest
-    FROM (SELECT r.id, r.last_message_id, r.last_activity_at FROM rooms r
+    FROM (SELECT r.id, r.last_message_id, r.last_activity_at, r.message_count FROM rooms r
            WHERE r.id = ANY (ARRAY(SELECT (e->>'room_id')::bigint FROM jsonb_array_elements(batch) e))
            ORDER BY r.id
              FOR NO KEY UPDATE) AS locked;
@@ -88,9 +103,10 @@ BEGIN
       FROM jsonb_array_elements(batch) WITH ORDINALITY AS e(value, position)
      ORDER BY e.position
   LOOP
-    INSERT INTO messages (room_id, user_id, text, client_id, previous_id, created_at)
+    INSERT INTO messages (room_id, user_id, text, client_id, previous_id, created_at, room_seq)
     VALUES (item.room_id, item.user_id, item.text, item.client_id,
-            (latest->item.room_id::text->>0)::bigint, item.created_at)
+            (latest->item.room_id::text->>0)::bigint, item.created_at,
+            (latest->item.room_id::text->>2)::bigint + 1)
     ON CONFLICT (room_id, user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
     RETURNING * INTO message;
     duplicate := NOT FOUND;
@@ -99,7 +115,7 @@ BEGIN
        WHERE m.room_id = item.room_id AND m.user_id = item.user_id AND m.client_id = item.client_id;
     ELSE
       latest := jsonb_set(latest, ARRAY[item.room_id::text],
-                          jsonb_build_array(message.id, message.created_at));
+                          jsonb_build_array(message.id, message.created_at, message.room_seq));
       sent_rooms := sent_rooms || item.room_id;
       sent_users := sent_users || item.user_id;
       sent_ids := sent_ids || message.id;
@@ -110,10 +126,11 @@ BEGIN
   -- One update per room and batch, each by primary key.
   FOR room IN
     SELECT key::bigint AS id, (value->>0)::bigint AS last_message_id,
-           (value->>1)::bigint AS last_activity_at
+           (value->>1)::bigint AS last_activity_at, (value->>2)::bigint AS message_count
       FROM jsonb_each(latest)
   LOOP
-    UPDATE rooms r SET last_message_id = room.last_message_id, last_activity_at = room.last_activity_at
+    UPDATE rooms r SET last_message_id = room.last_message_id, last_activity_at = room.last_activity_at,
+                       message_count = room.message_count
      WHERE r.id = room.id AND r.last_message_id <> room.last_message_id;
   END LOOP;
 

@@ -51,7 +51,7 @@ export interface RoomPage {
   readonly limit: number;
 }
 
-/** Unread counts stop here: a room with a million unread costs what one with a thousand does. */
+/** Unread counts stop here ("1000 or more"). */
 export const UNREAD_COUNT_CAP = 1000;
 
 export interface RoomStore {

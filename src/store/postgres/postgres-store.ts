@@ -91,13 +91,14 @@ type Statement = keyof typeof SQL;
 
 /**
  * The state of the rooms that `page` selects (columns room_id and the viewer's last_read_id;
- * the viewer is $1), one row per room, in list order: members, last message, unread count.
+ * the viewer is $1), one row per room, in list order: members, last message, unread count (the
+ * room's message count less the position of the last message at or below the marker).
  */
 function roomStateSql(page: string): string {
   return `WITH page AS (${page})
     SELECT r.id, r.last_activity_at, r.last_message_id, page.last_read_id,
-      (SELECT count(*) FROM (SELECT 1 FROM messages x
-         WHERE x.room_id = r.id AND x.id > page.last_read_id LIMIT ${UNREAD_COUNT_CAP}) AS capped)
+      LEAST(${UNREAD_COUNT_CAP}, r.message_count - coalesce((SELECT x.room_seq FROM messages x
+         WHERE x.room_id = r.id AND x.id <= page.last_read_id ORDER BY x.id DESC LIMIT 1), 0))
         AS unread,
       (SELECT json_agg(json_build_array(u.id, u.login, m.last_read_id) ORDER BY u.id)
          FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = r.id) AS members,

@@ -67,13 +67,15 @@ export function openSqliteStore(url: string): Store {
 /**
  * The state of the rooms that `page` selects (columns room_id and the viewer's last_read_id),
  * one row per room, in list order: members as JSON, the last message, the viewer's unread count.
- * Members come in primary key order, already by user id: no sort per room.
+ * Members come in primary key order, already by user id: no sort per room. Unread is the room's
+ * message count less the position of the last message at or below the marker.
  */
 function roomStateSql(page: string): string {
   return `WITH page AS (${page})
     SELECT r.id, r.last_activity_at, r.last_message_id, page.last_read_id,
-      (SELECT count(*) FROM (SELECT 1 FROM messages x
-         WHERE x.room_id = r.id AND x.id > page.last_read_id LIMIT ${UNREAD_COUNT_CAP})) AS unread,
+      min(${UNREAD_COUNT_CAP}, r.message_count - coalesce((SELECT x.room_seq FROM messages x
+         WHERE x.room_id = r.id AND x.id <= page.last_read_id ORDER BY x.id DESC LIMIT 1), 0))
+        AS unread,
       (SELECT json_group_array(json_array(m.user_id, u.login, m.last_read_id))
          FROM (SELECT * FROM room_members WHERE room_id = r.id ORDER BY user_id) m
          JOIN users u ON u.id = m.user_id) AS members,
@@ -184,14 +186,17 @@ class SqliteStore implements Store {
       lastMessageId: db
         .prepare<[number], number>('SELECT last_message_id FROM rooms WHERE id = ?')
         .pluck(),
+      roomTail: db.prepare<[number], { last_message_id: number; message_count: number }>(
+        'SELECT last_message_id, message_count FROM rooms WHERE id = ?',
+      ),
       insertMessage: db
-        .prepare<[number, number, string, string | null, number, number], number>(
-          `INSERT INTO messages (room_id, user_id, text, client_id, previous_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+        .prepare<[number, number, string, string | null, number, number, number], number>(
+          `INSERT INTO messages (room_id, user_id, text, client_id, previous_id, created_at, room_seq)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
         .pluck(),
-      advanceRoom: db.prepare<[number, number, number]>(
-        'UPDATE rooms SET last_message_id = ?, last_activity_at = ? WHERE id = ?',
+      advanceRoom: db.prepare<[number, number, number, number]>(
+        'UPDATE rooms SET last_message_id = ?, last_activity_at = ?, message_count = ? WHERE id = ?',
       ),
       // The batch's [room, author, id] triples as JSON: one statement per batch.
       advanceAuthorMarkers: db.prepare<[string]>(
@@ -354,9 +359,19 @@ class SqliteStore implements Store {
       const first = this.sql.messageByClientId.get(roomId, userId, clientId);
       if (first) return toStored(first, true);
     }
-    const previousId = this.sql.lastMessageId.get(roomId) ?? 0;
-    const id = this.sql.insertMessage.get(roomId, userId, text, clientId, previousId, createdAt);
-    this.sql.advanceRoom.run(id as number, createdAt, roomId);
+    const tail = this.sql.roomTail.get(roomId);
+    const previousId = tail?.last_message_id ?? 0;
+    const seq = (tail?.message_count ?? 0) + 1;
+    const id = this.sql.insertMessage.get(
+      roomId,
+      userId,
+      text,
+      clientId,
+      previousId,
+      createdAt,
+      seq,
+    );
+    this.sql.advanceRoom.run(id as number, createdAt, seq, roomId);
     return { ...message, id: id as number, previousId, duplicate: false };
   }
 
