@@ -1,5 +1,5 @@
 // Rooms come out of SQL as one row per room, members as JSON: this turns them into RoomState.
-import type { RoomState } from '../domain/ports/rooms.js';
+import { type RoomState, UNREAD_COUNT_CAP } from '../domain/ports/rooms.js';
 
 /** Each member as `[user id, login, last read id]`, ordered by user id. */
 type MemberTuple = [number, string, number];
@@ -19,13 +19,35 @@ export interface RoomStateRow {
   last_created_at: number | null;
 }
 
-/** The columns of the room's last message, from a `messages` row aliased `lm`. */
-export const LAST_MESSAGE_COLUMNS = `lm.text AS last_text, lm.user_id AS last_user_id,
-  lm.client_id AS last_client_id, lm.previous_id AS last_previous_id,
-  lm.created_at AS last_created_at`;
-
 /** The order of the rooms list, on a row `r` of `rooms`: most recently active first. */
 export const ROOM_ORDER = 'r.last_activity_at DESC, r.last_message_id DESC, r.id DESC';
+
+/** What the engines spell differently in `roomStateSql`. */
+export interface RoomStateDialect {
+  /** The two-argument minimum function. */
+  readonly smaller: 'min' | 'LEAST';
+  /** A subquery on room `r`: its members as a JSON array of `[user id, login, last read id]`. */
+  readonly members: string;
+}
+
+/**
+ * The state of the rooms that `page` selects (columns room_id and the viewer's last_read_id), one
+ * row per room, in list order: members, last message, the viewer's unread count (the room's
+ * message count less the position of its last message at or below the marker).
+ */
+export function roomStateSql(dialect: RoomStateDialect, page: string): string {
+  return `WITH page AS (${page})
+    SELECT r.id, r.last_activity_at, r.last_message_id, page.last_read_id,
+      ${dialect.smaller}(${UNREAD_COUNT_CAP}, r.message_count - coalesce((SELECT x.room_seq
+         FROM messages x WHERE x.room_id = r.id AND x.id <= page.last_read_id
+         ORDER BY x.id DESC LIMIT 1), 0)) AS unread,
+      ${dialect.members} AS members,
+      lm.text AS last_text, lm.user_id AS last_user_id, lm.client_id AS last_client_id,
+      lm.previous_id AS last_previous_id, lm.created_at AS last_created_at
+    FROM page JOIN rooms r ON r.id = page.room_id
+    LEFT JOIN messages lm ON lm.id = r.last_message_id
+    ORDER BY ${ROOM_ORDER}`;
+}
 
 function lastMessageOf(row: RoomStateRow): RoomState['lastMessage'] {
   if (row.last_text === null) return null;

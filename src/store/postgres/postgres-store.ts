@@ -3,12 +3,11 @@
 import type pg from 'pg';
 import type { HistoryRange, NewMessage, StoredMessage } from '../../domain/ports/messages.js';
 import type { MarkerMove } from '../../domain/ports/read-markers.js';
-import {
-  type CreationLimits,
-  type RoomCreation,
-  type RoomPage,
-  type RoomState,
-  UNREAD_COUNT_CAP,
+import type {
+  CreationLimits,
+  RoomCreation,
+  RoomPage,
+  RoomState,
 } from '../../domain/ports/rooms.js';
 import type { SessionRecord } from '../../domain/ports/sessions.js';
 import type { Store } from '../../domain/ports/store.js';
@@ -16,10 +15,11 @@ import type { Credentials } from '../../domain/ports/users.js';
 import type { User } from '../../domain/types.js';
 import { historyJsonSql, MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
 import {
-  LAST_MESSAGE_COLUMNS,
   LIST_START,
   ROOM_ORDER,
+  type RoomStateDialect,
   type RoomStateRow,
+  roomStateSql,
   toRoomState,
 } from '../room-rows.js';
 import { migrate } from './migrate.js';
@@ -37,6 +37,12 @@ const HISTORY_OLDEST = `SELECT ${MESSAGE_COLUMNS} FROM messages
 const MESSAGE_JSON = `'{"id":' || id || ',"text":' || to_json(text)::text || ',"user_id":' || user_id
   || ',"room_id":' || room_id || ',"created_at":"'
   || to_char(to_timestamp(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '"}'`;
+
+const POSTGRES_ROOM_STATE: RoomStateDialect = {
+  smaller: 'LEAST',
+  members: `(SELECT json_agg(json_build_array(u.id, u.login, m.last_read_id) ORDER BY u.id)
+    FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = r.id)`,
+};
 
 /**
  * Every statement, by name: each runs as a named prepared statement, parsed once per connection.
@@ -61,12 +67,18 @@ const SQL = {
   deleteIdleSessions: 'DELETE FROM sessions WHERE last_seen_at < $1',
   // create_room (migration 002) checks the creator's limits and creates under one lock.
   findOrCreateRoom: `SELECT room_id, created, retry_at FROM create_room($1, $2::bigint[], $3, $4, $5, $6, $7)`,
-  roomsOf: roomStateSql(`SELECT mine.room_id, mine.last_read_id
+  roomsOf: roomStateSql(
+    POSTGRES_ROOM_STATE,
+    `SELECT mine.room_id, mine.last_read_id
     FROM room_members mine JOIN rooms r ON r.id = mine.room_id
     WHERE mine.user_id = $1 AND (r.last_activity_at, r.last_message_id, r.id) < ($2, $3, $4)
-    ORDER BY ${ROOM_ORDER} LIMIT $5`),
-  roomOfMember: roomStateSql(`SELECT mine.room_id, mine.last_read_id FROM room_members mine
-    WHERE mine.user_id = $1 AND mine.room_id = $2`),
+    ORDER BY ${ROOM_ORDER} LIMIT $5`,
+  ),
+  roomOfMember: roomStateSql(
+    POSTGRES_ROOM_STATE,
+    `SELECT mine.room_id, mine.last_read_id FROM room_members mine
+    WHERE mine.user_id = $1 AND mine.room_id = $2`,
+  ),
   isMember: 'SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2',
   // append_messages (migration 001) locks the rooms and chains the batch in one round trip.
   appendMessages: `SELECT (appended.message).*, appended.duplicate
@@ -88,25 +100,6 @@ const SQL = {
 } as const;
 
 type Statement = keyof typeof SQL;
-
-/**
- * The state of the rooms that `page` selects (columns room_id and the viewer's last_read_id;
- * the viewer is $1), one row per room, in list order: members, last message, unread count (the
- * room's message count less the position of the last message at or below the marker).
- */
-function roomStateSql(page: string): string {
-  return `WITH page AS (${page})
-    SELECT r.id, r.last_activity_at, r.last_message_id, page.last_read_id,
-      LEAST(${UNREAD_COUNT_CAP}, r.message_count - coalesce((SELECT x.room_seq FROM messages x
-         WHERE x.room_id = r.id AND x.id <= page.last_read_id ORDER BY x.id DESC LIMIT 1), 0))
-        AS unread,
-      (SELECT json_agg(json_build_array(u.id, u.login, m.last_read_id) ORDER BY u.id)
-         FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = r.id) AS members,
-      ${LAST_MESSAGE_COLUMNS}
-    FROM page JOIN rooms r ON r.id = page.room_id
-    LEFT JOIN messages lm ON lm.id = r.last_message_id
-    ORDER BY ${ROOM_ORDER}`;
-}
 
 /**
  * Ids are read as JS numbers, so every id is a safe integer. A number past that (even past

@@ -4,12 +4,11 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { HistoryRange, NewMessage, StoredMessage } from '../../domain/ports/messages.js';
 import type { MarkerMove } from '../../domain/ports/read-markers.js';
-import {
-  type CreationLimits,
-  type RoomCreation,
-  type RoomPage,
-  type RoomState,
-  UNREAD_COUNT_CAP,
+import type {
+  CreationLimits,
+  RoomCreation,
+  RoomPage,
+  RoomState,
 } from '../../domain/ports/rooms.js';
 import type { SessionRecord } from '../../domain/ports/sessions.js';
 import type { Store } from '../../domain/ports/store.js';
@@ -18,10 +17,11 @@ import type { User } from '../../domain/types.js';
 import { historyJsonSql, MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
 import { readMigrations } from '../migrations.js';
 import {
-  LAST_MESSAGE_COLUMNS,
   LIST_START,
   ROOM_ORDER,
+  type RoomStateDialect,
   type RoomStateRow,
+  roomStateSql,
   toRoomState,
 } from '../room-rows.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
@@ -64,26 +64,13 @@ export function openSqliteStore(url: string): Store {
   return new SqliteStore(db, filename === ':memory:' ? undefined : startCheckpointer(db, filename));
 }
 
-/**
- * The state of the rooms that `page` selects (columns room_id and the viewer's last_read_id),
- * one row per room, in list order: members as JSON, the last message, the viewer's unread count.
- * Members come in primary key order, already by user id: no sort per room. Unread is the room's
- * message count less the position of the last message at or below the marker.
- */
-function roomStateSql(page: string): string {
-  return `WITH page AS (${page})
-    SELECT r.id, r.last_activity_at, r.last_message_id, page.last_read_id,
-      min(${UNREAD_COUNT_CAP}, r.message_count - coalesce((SELECT x.room_seq FROM messages x
-         WHERE x.room_id = r.id AND x.id <= page.last_read_id ORDER BY x.id DESC LIMIT 1), 0))
-        AS unread,
-      (SELECT json_group_array(json_array(m.user_id, u.login, m.last_read_id))
-         FROM (SELECT * FROM room_members WHERE room_id = r.id ORDER BY user_id) m
-         JOIN users u ON u.id = m.user_id) AS members,
-      ${LAST_MESSAGE_COLUMNS}
-    FROM page JOIN rooms r ON r.id = page.room_id
-    LEFT JOIN messages lm ON lm.id = r.last_message_id
-    ORDER BY ${ROOM_ORDER}`;
-}
+/** Members in primary key order, already by user id: no sort per room. */
+const SQLITE_ROOM_STATE: RoomStateDialect = {
+  smaller: 'min',
+  members: `(SELECT json_group_array(json_array(m.user_id, u.login, m.last_read_id))
+    FROM (SELECT * FROM room_members WHERE room_id = r.id ORDER BY user_id) m
+    JOIN users u ON u.id = m.user_id)`,
+};
 
 const HISTORY_LATEST = `SELECT ${MESSAGE_COLUMNS} FROM messages
   WHERE room_id = :room AND id < :before ORDER BY id DESC LIMIT :limit`;
@@ -165,15 +152,21 @@ class SqliteStore implements Store {
         { viewer: number; at: number; message: number; room: number; limit: number },
         RoomStateRow
       >(
-        roomStateSql(`SELECT mine.room_id, mine.last_read_id
+        roomStateSql(
+          SQLITE_ROOM_STATE,
+          `SELECT mine.room_id, mine.last_read_id
            FROM room_members mine JOIN rooms r ON r.id = mine.room_id
            WHERE mine.user_id = :viewer
              AND (r.last_activity_at, r.last_message_id, r.id) < (:at, :message, :room)
-           ORDER BY ${ROOM_ORDER} LIMIT :limit`),
+           ORDER BY ${ROOM_ORDER} LIMIT :limit`,
+        ),
       ),
       roomOfMember: db.prepare<{ viewer: number; room: number }, RoomStateRow>(
-        roomStateSql(`SELECT mine.room_id, mine.last_read_id FROM room_members mine
-           WHERE mine.room_id = :room AND mine.user_id = :viewer`),
+        roomStateSql(
+          SQLITE_ROOM_STATE,
+          `SELECT mine.room_id, mine.last_read_id FROM room_members mine
+           WHERE mine.room_id = :room AND mine.user_id = :viewer`,
+        ),
       ),
       isMember: db
         .prepare<[number, number], number>(
