@@ -1,5 +1,6 @@
 // Conversation state over HTTP: the rooms list of a user in 200 rooms (50 unread each) and a
-// 50-message history page, each next to bare node:http sending the same bytes precomputed; and
+// 50-message history page, each next to bare node:http sending the same bytes precomputed (with
+// GET /v1/info beside them: what any authenticated route costs); and
 // sending over HTTP next to sending on a room socket (both closed loops of 10 senders).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,10 +159,12 @@ export const conversation: Scenario = {
     try {
       server = await startChatServer({ args: context.serverArgs });
       const seeded = await seed(server);
+      const infoPath = '/v1/info';
       const roomsPath = '/v1/rooms';
       const historyPath = `/v1/rooms/${seeded.historyRoom}/messages`;
       const bodiesFile = join(dir, 'bodies.json');
       const bodies = {
+        [infoPath]: await answerOf(server, infoPath, seeded.reader.sessionId),
         [roomsPath]: await answerOf(server, roomsPath, seeded.reader.sessionId),
         [historyPath]: await answerOf(server, historyPath, seeded.reader.sessionId),
       };
@@ -187,6 +190,11 @@ export const conversation: Scenario = {
         });
         context.log(describeHttp(label, results[label]));
         return results[label];
+      };
+      // The floor: a route that reads nothing but the (cached) session.
+      const info = {
+        server: await measure('server GET /v1/info', bases.server + infoPath),
+        baseline: await measure('baseline GET /v1/info', bases.baseline + infoPath),
       };
       const rooms = {
         server: await measure('server GET /v1/rooms', bases.server + roomsPath),
@@ -217,15 +225,19 @@ export const conversation: Scenario = {
       const sendNote = 'Baseline column: the same sends on room sockets (10 closed loops each)';
       return {
         figures: [
-          {
-            ...figure(
-              'GET /v1/rooms req/s (200 rooms)',
-              rooms.server.requestsPerSecond,
-              rooms.baseline.requestsPerSecond,
-              '/s',
-            ),
-            note: 'Baseline column: bare node:http sending the same bytes precomputed',
-          },
+          figure(
+            'GET /v1/info req/s',
+            info.server.requestsPerSecond,
+            info.baseline.requestsPerSecond,
+            '/s',
+            'Baseline column: bare node:http sending the same bytes precomputed',
+          ),
+          figure(
+            'GET /v1/rooms req/s (200 rooms)',
+            rooms.server.requestsPerSecond,
+            rooms.baseline.requestsPerSecond,
+            '/s',
+          ),
           figure('GET /v1/rooms p99', rooms.server.p99Ms, rooms.baseline.p99Ms, 'ms'),
           {
             ...figure(

@@ -1,6 +1,7 @@
 // Messages: what a valid text is, how a stored message looks to clients, and room history.
 import type { RoomEvent } from '../bus/bus.js';
 import { AppError, type ErrorCode } from '../errors.js';
+import { HistoryCache } from './history-cache.js';
 import type { MessageBatcher } from './message-batcher.js';
 import type { HistoryRange, MessageStore, StoredMessage } from './ports/messages.js';
 import type { Clock, MessageJson } from './types.js';
@@ -65,6 +66,8 @@ export function toRoomEvent(message: StoredMessage, origin?: number): RoomEvent 
 }
 
 export class Messages {
+  private readonly latestPages = new HistoryCache();
+
   constructor(
     private readonly store: MessageStore,
     private readonly batcher: MessageBatcher,
@@ -82,8 +85,19 @@ export class Messages {
     return this.batcher.append({ ...message, createdAt: this.clock() }, origin);
   }
 
-  /** A page of the room's history as the API's JSON text. */
-  historyJson(roomId: number, range: HistoryRange): Promise<string> {
-    return this.store.historyJson(roomId, range);
+  /**
+   * A page of the room's history as the API's JSON text; `lastMessageId` is the room's latest
+   * message id, read with the caller's membership. The latest page is read up to it, so that the
+   * page is one value of (room, limit, last id): kept in the cache until the room moves on.
+   */
+  async historyJson(roomId: number, range: HistoryRange, lastMessageId: number): Promise<string> {
+    if (range.before !== undefined || range.after !== undefined) {
+      return this.store.historyJson(roomId, range);
+    }
+    const cached = this.latestPages.get(roomId, range.limit, lastMessageId);
+    if (cached !== undefined) return cached;
+    const json = await this.store.historyJson(roomId, { ...range, before: lastMessageId + 1 });
+    this.latestPages.set(roomId, range.limit, lastMessageId, json);
+    return json;
   }
 }

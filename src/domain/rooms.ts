@@ -98,6 +98,18 @@ export class Rooms {
     return toRoomInfoJson(await this.state(callerId, roomId));
   }
 
+  /** The room id and its latest message id, if the caller may read it. */
+  async requireMemberAt(
+    callerId: number,
+    rawRoomId: string | undefined,
+  ): Promise<{ roomId: number; lastMessageId: number }> {
+    const roomId = parseId(rawRoomId);
+    const lastMessageId =
+      roomId === undefined ? undefined : await this.store.lastMessageIdForMember(roomId, callerId);
+    if (roomId === undefined || lastMessageId === undefined) throw new AppError('room_not_found');
+    return { roomId, lastMessageId };
+  }
+
   /** The room id, if the caller may read and write in it. */
   async requireMember(callerId: number, rawRoomId: string | undefined): Promise<number> {
     const roomId = parseId(rawRoomId);

@@ -37,6 +37,9 @@ for (const backend of backends()) {
 
     test('answers the stored message, in history at once and on every room socket', async () => {
       const [bobs, alicesOther] = [await connect(bob), await connect(alice)];
+      const latestPage = () =>
+        request(server.url, 'GET', `/v1/rooms/${roomId}/messages`, { session: bob.session });
+      assert.deepEqual((await latestPage()).body, []);
       const reply = await post(alice, roomId, { text: 'Привет' });
       assert.equal(reply.status, 200);
       assert.equal(reply.headers.get('content-type'), JSON_TYPE);
@@ -46,6 +49,8 @@ for (const backend of backends()) {
       assert.equal(reply.body.room_id, roomId);
       assert.match(reply.body.created_at, CREATED_AT);
       assert.deepEqual((await roomHistory(server.url, bob.session, roomId)).at(-1), reply.body);
+      // The latest page read before it was sent does not hide it.
+      assert.deepEqual((await latestPage()).body, [reply.body]);
       assert.deepEqual(await bobs.next(), reply.body);
       // The sender's own sockets get it too: none of them sent it.
       assert.deepEqual(await alicesOther.next(), reply.body);

@@ -143,6 +143,9 @@ for (const backend of backends()) {
       assert.equal(await store.isMember(quiet, carol.id), false);
       assert.equal(await store.roomOfMember(quiet, carol.id), undefined);
       assert.equal(await store.roomOfMember(quiet + 1000, alice.id), undefined);
+      assert.equal(await store.lastMessageIdForMember(quiet, bob.id), 0);
+      assert.equal(await store.lastMessageIdForMember(quiet, carol.id), undefined);
+      assert.equal(await store.lastMessageIdForMember(quiet + 1000, alice.id), undefined);
       await store.appendMessages([{ ...message(busy, carol, 'later'), createdAt: NOW + 5 }]);
       const rooms = await store.roomsOf(alice.id, { limit: 500 });
       assert.deepEqual(
@@ -150,6 +153,10 @@ for (const backend of backends()) {
         [busy, newest, quiet],
       );
       assert.deepEqual(rooms[0]?.users, [alice, carol]);
+      assert.equal(
+        await store.lastMessageIdForMember(busy, alice.id),
+        await store.lastMessageId(busy),
+      );
       assert.deepEqual(await roomIds(userCount + 1000), []);
     });
 

@@ -71,4 +71,6 @@ export interface RoomStore {
   /** The room if `viewerId` is one of its members. */
   roomOfMember(roomId: number, viewerId: number): Promise<RoomState | undefined>;
   isMember(roomId: number, userId: number): Promise<boolean>;
+  /** Id of the room's latest message (0 for none) if `userId` is a member, else undefined. */
+  lastMessageIdForMember(roomId: number, userId: number): Promise<number | undefined>;
 }

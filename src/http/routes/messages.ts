@@ -27,10 +27,14 @@ export function messageRoutes(app: FastifyInstance, services: HttpServices): voi
     '/v1/rooms/:id/messages',
     { onRequest, schema: { querystring: historyQuery } },
     async (request, reply) => {
-      const roomId = await rooms.requireMember(sessionOf(request).user.id, request.params.id);
+      const room = await rooms.requireMemberAt(sessionOf(request).user.id, request.params.id);
       const { before, after, limit = HISTORY_DEFAULT_LIMIT } = request.query;
       // Already JSON, built by the database: sent as it is.
-      const json = await messages.historyJson(roomId, { before, after, limit });
+      const json = await messages.historyJson(
+        room.roomId,
+        { before, after, limit },
+        room.lastMessageId,
+      );
       return reply.type(JSON_CONTENT_TYPE).send(json);
     },
   );

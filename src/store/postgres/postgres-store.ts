@@ -80,6 +80,8 @@ const SQL = {
     WHERE mine.user_id = $1 AND mine.room_id = $2`,
   ),
   isMember: 'SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2',
+  lastMessageIdForMember: `SELECT r.last_message_id FROM room_members m JOIN rooms r ON r.id = m.room_id
+    WHERE m.room_id = $1 AND m.user_id = $2`,
   // append_messages (migration 001) locks the rooms and chains the batch in one round trip.
   appendMessages: `SELECT (appended.message).*, appended.duplicate
     FROM append_messages($1::jsonb) AS appended`,
@@ -242,6 +244,12 @@ class PostgresStore implements Store {
     if (moved) return { lastReadId: moved.last_read_id, moved: true };
     const [current] = await this.rows<Marker>('readMarker', [roomId, userId]);
     return current && { lastReadId: current.last_read_id, moved: false };
+  }
+
+  async lastMessageIdForMember(roomId: number, userId: number): Promise<number | undefined> {
+    type Tail = { last_message_id: number };
+    const [room] = await this.rows<Tail>('lastMessageIdForMember', [roomId, userId]);
+    return room?.last_message_id;
   }
 
   async isMember(roomId: number, userId: number): Promise<boolean> {

@@ -168,6 +168,12 @@ class SqliteStore implements Store {
            WHERE mine.room_id = :room AND mine.user_id = :viewer`,
         ),
       ),
+      lastMessageIdForMember: db
+        .prepare<[number, number], number>(
+          `SELECT r.last_message_id FROM room_members m JOIN rooms r ON r.id = m.room_id
+           WHERE m.room_id = ? AND m.user_id = ?`,
+        )
+        .pluck(),
       isMember: db
         .prepare<[number, number], number>(
           'SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?',
@@ -324,6 +330,10 @@ class SqliteStore implements Store {
     if (moved !== undefined) return { lastReadId: moved, moved: true };
     const current = this.sql.readMarker.get(roomId, userId);
     return current === undefined ? undefined : { lastReadId: current, moved: false };
+  }
+
+  async lastMessageIdForMember(roomId: number, userId: number): Promise<number | undefined> {
+    return this.sql.lastMessageIdForMember.get(roomId, userId);
   }
 
   async isMember(roomId: number, userId: number): Promise<boolean> {
