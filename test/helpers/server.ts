@@ -14,7 +14,11 @@ export const TEST_ENV = {
   AUTH_RATE_LIMIT_PER_MINUTE: '100000',
   WS_MESSAGES_PER_SECOND: '100000',
   ROOM_CREATIONS_PER_MINUTE: '1000000',
+  METRICS_TOKEN: 'test-metrics-token-0123456789',
 } as const;
+
+/** The header a scraper of the test servers' /metrics sends. */
+export const METRICS_AUTHORIZATION = { authorization: `Bearer ${TEST_ENV.METRICS_TOKEN}` };
 
 export interface TestServer {
   readonly url: string;

@@ -34,7 +34,7 @@ async function writeRelease1(database: TestDatabase): Promise<void> {
     db.close();
     return;
   }
-  const pool = createPool(url, 1);
+  const pool = createPool(url, 1, 10_000);
   try {
     await migratePostgres(pool, 1);
     await pool.query(RELEASE_1_DATA);
@@ -51,7 +51,7 @@ for (const backend of backends()) {
       database = await backend.createDatabase();
       await writeRelease1(database);
       const databaseUrl = database.env.DATABASE_URL as string;
-      store = await openStore({ databaseUrl, databasePoolSize: 2 });
+      store = await openStore({ databaseUrl, databasePoolSize: 2, databaseTimeoutMs: 10_000 });
     });
     after(async () => {
       await store.close();

@@ -15,7 +15,11 @@ const NOW = 1_700_000_000;
 const NO_LIMITS = { maxCreated: 1e9, maxRecent: 1e9, recentSince: 0 };
 
 function open(database: TestDatabase): Promise<Store> {
-  return openStore({ databaseUrl: database.env.DATABASE_URL as string, databasePoolSize: 4 });
+  return openStore({
+    databaseUrl: database.env.DATABASE_URL as string,
+    databasePoolSize: 4,
+    databaseTimeoutMs: 10_000,
+  });
 }
 
 /** Each message's previous id is the id of the room's message just before it. */
