@@ -105,7 +105,7 @@ for (const backend of backends()) {
     test('two devices marking at once never move the marker back', async () => {
       const [alice, bob, roomId] = await pair();
       const phone = await request(server.url, 'POST', '/v1/login', {
-        body: { login: alice.login, password: 'password1' },
+        body: { login: alice.login, password: 'pass:word1' },
       });
       const devices = [alice, { ...alice, session: phone.body.session_id as string }];
       const ids: number[] = [];
