@@ -12,6 +12,7 @@ import { sweepChart } from './report/chart.js';
 import { describeMachine, type Machine } from './report/machine.js';
 import { markdownTable, textTable } from './report/table.js';
 import type { BenchContext, Figure, Scenario, ScenarioOutcome } from './scenarios/context.js';
+import { conversation } from './scenarios/conversation.js';
 import { cpuPerDelivery } from './scenarios/cpu-per-delivery.js';
 import { type FanOutDetails, fanOut } from './scenarios/fan-out.js';
 import { http } from './scenarios/http.js';
@@ -21,7 +22,16 @@ import { manyRooms } from './scenarios/many-rooms.js';
 import { twoNodes } from './scenarios/two-nodes.js';
 import { SETUP_PASSWORD_HASH } from './targets/chat-server.js';
 
-const SCENARIOS: Scenario[] = [fanOut, manyRooms, cpuPerDelivery, idle, http, login, twoNodes];
+const SCENARIOS: Scenario[] = [
+  fanOut,
+  manyRooms,
+  cpuPerDelivery,
+  idle,
+  http,
+  conversation,
+  login,
+  twoNodes,
+];
 const RESULTS_DIR = 'bench/results';
 const PROFILE_DIR = `${RESULTS_DIR}/profiles`;
 /** The whole run stops by itself after this long, whatever hangs. */

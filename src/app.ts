@@ -4,10 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { openBus } from './bus/open-bus.js';
 import type { Config } from './config.js';
 import { Accounts } from './domain/accounts.js';
+import type { ConversationEvents } from './domain/conversation-events.js';
 import { MessageBatcher } from './domain/message-batcher.js';
 import { Messages, toRoomEvent } from './domain/messages.js';
 import { argon2Hasher } from './domain/password.js';
+import { ReadMarkers } from './domain/read-markers.js';
 import { Rooms } from './domain/rooms.js';
+import { SendLimiter } from './domain/send-limiter.js';
 import { type Clock, systemClock } from './domain/types.js';
 import { Users } from './domain/users.js';
 import { AuthThrottle } from './http/auth-throttle.js';
@@ -23,6 +26,12 @@ import { openStore } from './store/open-store.js';
 /** How long an out-of-order event from another node waits before the gap is read from the store. */
 const GAP_WAIT_MS = 100;
 const SESSION_SWEEP_MS = 60 * 60 * 1000;
+
+/** Until streams exist, rooms created and markers moved reach nobody beyond the HTTP answer. */
+const conversationEvents: ConversationEvents = {
+  roomCreated() {},
+  readMoved() {},
+};
 
 export interface ChatServer {
   readonly http: FastifyInstance;
@@ -52,7 +61,10 @@ export async function createServer(
     sessionCacheSeconds: config.sessionCacheSeconds,
     clock,
   });
-  const rooms = new Rooms(store, clock);
+  const rooms = new Rooms(store, conversationEvents, clock, {
+    maxCreatedPerUser: config.roomsCreatedMax,
+    creationsPerMinute: config.roomCreationsPerMinute,
+  });
   const batcher = new MessageBatcher(
     store,
     (message, origin) => {
@@ -78,6 +90,8 @@ export async function createServer(
     users: new Users(store),
     rooms,
     messages,
+    readMarkers: new ReadMarkers(store, conversationEvents),
+    sendLimiter: new SendLimiter(config.wsMessagesPerSecond),
     metrics,
     onLogout: (sessionKey) => bus.publishSessionEnded(sessionKey),
     checkReady: async () => {

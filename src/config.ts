@@ -124,6 +124,20 @@ const SETTINGS = {
     default: 4096,
     desc: 'Longest message text, in characters',
   }),
+  ROOM_CREATIONS_PER_MINUTE: integer(
+    1,
+    1_000_000,
+  )({
+    default: 30,
+    desc: 'New rooms one user may create per minute (over it: 429 with Retry-After)',
+  }),
+  ROOMS_CREATED_MAX: integer(
+    1,
+    100_000_000,
+  )({
+    default: 5000,
+    desc: 'Rooms one user may create in all (over it: 422 too_many_rooms)',
+  }),
   WS_MAX_FRAME_BYTES: integer(
     128,
     16 * KIB * KIB,
@@ -136,7 +150,7 @@ const SETTINGS = {
     1_000_000,
   )({
     default: 20,
-    desc: 'Messages one connection may send per second',
+    desc: 'Messages one connection, or one session over HTTP, may send per second',
   }),
   WS_MAX_BUFFERED_BYTES: integer(
     KIB,
@@ -187,6 +201,8 @@ export interface Config {
   readonly loginLockMaxSeconds: number;
   readonly passwordHash: { readonly memoryKib: number; readonly iterations: number };
   readonly messageMaxChars: number;
+  readonly roomCreationsPerMinute: number;
+  readonly roomsCreatedMax: number;
   readonly wsMaxFrameBytes: number;
   readonly wsMessagesPerSecond: number;
   readonly wsMaxBufferedBytes: number;
@@ -233,6 +249,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       iterations: e.PASSWORD_HASH_ITERATIONS,
     }),
     messageMaxChars: e.MESSAGE_MAX_CHARS,
+    roomCreationsPerMinute: e.ROOM_CREATIONS_PER_MINUTE,
+    roomsCreatedMax: e.ROOMS_CREATED_MAX,
     wsMaxFrameBytes: e.WS_MAX_FRAME_BYTES,
     wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,

@@ -10,6 +10,7 @@ export const ERRORS = {
   user_not_found: 422,
   wrong_credentials: 422,
   room_not_found: 422,
+  too_many_rooms: 422,
   bad_request: 400,
   unauthorized: 401,
   forbidden_origin: 403,

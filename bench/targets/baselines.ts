@@ -48,3 +48,10 @@ export async function startWsBaseline(options: WsBaselineOptions = {}): Promise<
 export async function startHttpBaseline(): Promise<Started> {
   return startBaseline('fastify baseline', 'fastify-json.ts');
 }
+
+/** Bare node:http answering each path of `bodiesFile` ({"/path": "<body>"}) with those bytes. */
+export async function startPrecomputedBaseline(bodiesFile: string): Promise<Started> {
+  return startBaseline('node:http precomputed', 'precomputed-http.ts', {
+    env: { BODIES_FILE: bodiesFile },
+  });
+}

@@ -16,6 +16,8 @@ export const BENCH_SERVER_ENV = {
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   WS_MESSAGES_PER_SECOND: '1000000',
+  ROOM_CREATIONS_PER_MINUTE: '1000000',
+  ROOMS_CREATED_MAX: '100000000',
   AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
   /** The generator reads as fast as it can: no socket should be closed as a slow consumer. */
   WS_MAX_BUFFERED_BYTES: String(64 * KIB * KIB),

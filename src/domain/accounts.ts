@@ -1,6 +1,5 @@
 // Accounts and sessions: register, log in and out, and who a session id belongs to.
 import { AppError } from '../errors.js';
-import type { Credentials, SessionRecord, Store } from '../store/store.js';
 import {
   legacyLoginKey,
   loginKey,
@@ -9,6 +8,8 @@ import {
   validatePassword,
 } from './login.js';
 import type { PasswordHasher } from './password.js';
+import type { SessionRecord, SessionStore } from './ports/sessions.js';
+import type { Credentials, UserStore } from './ports/users.js';
 import { SessionCache } from './session-cache.js';
 import { isWellFormedToken, newSessionToken, sessionKey } from './session-token.js';
 import type { Clock, User } from './types.js';
@@ -37,7 +38,7 @@ export class Accounts {
   private readonly cache: SessionCache;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: UserStore & SessionStore,
     private readonly passwords: PasswordHasher,
     private readonly options: AccountsOptions,
   ) {

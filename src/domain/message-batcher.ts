@@ -1,5 +1,5 @@
 // Groups the messages posted during one event-loop turn into one store transaction.
-import type { NewMessage, Store, StoredMessage } from '../store/store.js';
+import type { MessageStore, NewMessage, StoredMessage } from './ports/messages.js';
 
 interface Pending {
   readonly message: NewMessage;
@@ -21,7 +21,7 @@ export class MessageBatcher {
   private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: MessageStore,
     private readonly onStored: StoredListener,
     private readonly onListenerError: ListenerErrorReporter,
     private readonly maxBatch = 1000,

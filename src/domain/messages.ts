@@ -1,9 +1,10 @@
 // Messages: what a valid text is, how a stored message looks to clients, and room history.
 import type { RoomEvent } from '../bus/bus.js';
 import { AppError, type ErrorCode } from '../errors.js';
-import type { HistoryRange, Store, StoredMessage } from '../store/store.js';
+import { HistoryCache } from './history-cache.js';
 import { isBlank } from './invisible.js';
 import type { MessageBatcher } from './message-batcher.js';
+import type { HistoryRange, MessageStore, StoredMessage } from './ports/messages.js';
 import type { Clock, MessageJson } from './types.js';
 
 export const HISTORY_DEFAULT_LIMIT = 50;
@@ -15,6 +16,17 @@ export interface PostedMessage {
   readonly userId: number;
   readonly text: string;
   readonly clientId: string | null;
+}
+
+/** A client id names one message per room and author: a short, storable string. */
+export function isValidClientId(clientId: string): boolean {
+  return (
+    clientId.length > 0 &&
+    clientId.length <= CLIENT_ID_MAX_CHARS &&
+    // PostgreSQL cannot store NUL or a lone surrogate: one such id would fail its whole batch.
+    clientId.isWellFormed() &&
+    !clientId.includes('\u0000')
+  );
 }
 
 /** Why a text cannot be sent, or undefined when it can. */
@@ -55,8 +67,10 @@ export function toRoomEvent(message: StoredMessage, origin?: number): RoomEvent 
 }
 
 export class Messages {
+  private readonly latestPages = new HistoryCache();
+
   constructor(
-    private readonly store: Store,
+    private readonly store: MessageStore,
     private readonly batcher: MessageBatcher,
     private readonly clock: Clock,
     private readonly maxChars: number,
@@ -64,13 +78,27 @@ export class Messages {
 
   /** Validates and stores a message; resolves once it is durable. */
   post(message: PostedMessage, origin?: number): Promise<StoredMessage> {
+    if (message.clientId !== null && !isValidClientId(message.clientId)) {
+      return Promise.reject(new AppError('invalid_json', 'client_id must be 1 to 64 characters'));
+    }
     const problem = textProblem(message.text, this.maxChars);
     if (problem) return Promise.reject(new AppError(problem));
     return this.batcher.append({ ...message, createdAt: this.clock() }, origin);
   }
 
-  async history(roomId: number, range: HistoryRange): Promise<MessageJson[]> {
-    const messages = await this.store.history(roomId, range);
-    return messages.map(toMessageJson);
+  /**
+   * A page of the room's history as the API's JSON text; `lastMessageId` is the room's latest
+   * message id, read with the caller's membership. The latest page is read up to it, so that the
+   * page is one value of (room, limit, last id): kept in the cache until the room moves on.
+   */
+  async historyJson(roomId: number, range: HistoryRange, lastMessageId: number): Promise<string> {
+    if (range.before !== undefined || range.after !== undefined) {
+      return this.store.historyJson(roomId, range);
+    }
+    const cached = this.latestPages.get(roomId, range.limit, lastMessageId);
+    if (cached !== undefined) return cached;
+    const json = await this.store.historyJson(roomId, { ...range, before: lastMessageId + 1 });
+    this.latestPages.set(roomId, range.limit, lastMessageId, json);
+    return json;
   }
 }

@@ -1,5 +1,5 @@
 // Sessions recently read from the store, so that most requests need no database read to authenticate.
-import type { SessionRecord } from '../store/store.js';
+import type { SessionRecord } from './ports/sessions.js';
 
 interface Entry {
   readonly record: SessionRecord;

@@ -24,3 +24,17 @@ export interface MessageJson {
 export type Clock = () => number;
 
 export const systemClock: Clock = () => Math.floor(Date.now() / 1000);
+
+/** A room as one member sees it in the API. */
+export interface RoomJson extends Room {
+  readonly last_message: MessageJson | null;
+  /** The viewer's read marker: id of the last message they have read, 0 for none. */
+  readonly last_read_id: number;
+  /** Messages of others after the viewer's marker, exact up to the cap. */
+  readonly unread: number;
+}
+
+/** A room with every member's read marker ("seen by"), by user id. */
+export interface RoomInfoJson extends RoomJson {
+  readonly read: { readonly user_id: number; readonly last_read_id: number }[];
+}

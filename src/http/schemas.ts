@@ -1,7 +1,7 @@
 // JSON Schemas of request and response shapes; responses are serialised from them too.
 
 import { HISTORY_MAX_LIMIT } from '../domain/messages.js';
-import { ROOM_MAX_MEMBERS } from '../domain/rooms.js';
+import { ROOM_LIST_MAX_LIMIT, ROOM_MAX_MEMBERS } from '../domain/rooms.js';
 import { USER_SEARCH_MAX_LIMIT } from '../domain/users.js';
 
 /** Generous outer bounds; the domain applies the exact rules (after NFC) with clearer messages. */
@@ -26,12 +26,6 @@ export const user = {
   properties: { id: { type: 'integer' }, login: { type: 'string' } },
 } as const;
 
-export const room = {
-  type: 'object',
-  required: ['id', 'users'],
-  properties: { id: { type: 'integer' }, users: { type: 'array', items: user } },
-} as const;
-
 export const message = {
   type: 'object',
   required: ['id', 'text', 'user_id', 'room_id', 'created_at'],
@@ -42,6 +36,45 @@ export const message = {
     room_id: { type: 'integer' },
     created_at: { type: 'string' },
   },
+} as const;
+
+export const sentMessage = {
+  ...message,
+  properties: { ...message.properties, client_id: { type: 'string' } },
+} as const;
+
+export const room = {
+  type: 'object',
+  required: ['id', 'users', 'last_message', 'last_read_id', 'unread'],
+  properties: {
+    id: { type: 'integer' },
+    users: { type: 'array', items: user },
+    last_message: { ...message, type: ['object', 'null'] },
+    last_read_id: { type: 'integer' },
+    unread: { type: 'integer' },
+  },
+} as const;
+
+export const roomInfo = {
+  ...room,
+  required: [...room.required, 'read'],
+  properties: {
+    ...room.properties,
+    read: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['user_id', 'last_read_id'],
+        properties: { user_id: { type: 'integer' }, last_read_id: { type: 'integer' } },
+      },
+    },
+  },
+} as const;
+
+export const readMarker = {
+  type: 'object',
+  required: ['room_id', 'last_read_id'],
+  properties: { room_id: { type: 'integer' }, last_read_id: { type: 'integer' } },
 } as const;
 
 export const newRoomBody = {
@@ -85,4 +118,28 @@ export const historyQuery = {
     after: queryInteger(0),
     limit: queryInteger(1, HISTORY_MAX_LIMIT),
   },
+} as const;
+
+export const roomListQuery = {
+  type: 'object',
+  properties: {
+    limit: queryInteger(1, ROOM_LIST_MAX_LIMIT),
+    cursor: { type: 'string', maxLength: 64 },
+  },
+} as const;
+
+/** Bodies are not coerced: `"7"` is not an id. */
+export const readBody = {
+  type: 'object',
+  required: ['message_id'],
+  properties: {
+    message_id: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+  },
+} as const;
+
+/** The exact client id rule is the domain's, shared with room sockets. */
+export const sendBody = {
+  type: 'object',
+  required: ['text'],
+  properties: { text: { type: 'string' }, client_id: { type: ['string', 'null'] } },
 } as const;

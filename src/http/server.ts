@@ -10,6 +10,7 @@ import { loggerOptions } from './logging.js';
 import { answerOtherMethods, recordRoutes } from './method-not-allowed.js';
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
+import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
@@ -71,6 +72,7 @@ export async function buildHttpServer(
   accountRoutes(app, services);
   userRoutes(app, services);
   roomRoutes(app, services);
+  messageRoutes(app, services);
   healthRoutes(app, services);
   await webRoutes(app);
   answerOtherMethods(app, routes);

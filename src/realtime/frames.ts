@@ -1,6 +1,6 @@
 // The client → server frame: `{"text": "...", "client_id": "..."}`; everything else it may carry is ignored.
 
-import { CLIENT_ID_MAX_CHARS } from '../domain/messages.js';
+import { isValidClientId } from '../domain/messages.js';
 import type { ErrorCode } from '../errors.js';
 
 export type ParsedFrame =
@@ -23,13 +23,7 @@ export function parseFrame(data: Buffer, isBinary: boolean): ParsedFrame {
   const { text, client_id: clientId = null } = value;
   const echo = typeof clientId === 'string' ? clientId : null;
   const validClientId =
-    clientId === null ||
-    (typeof clientId === 'string' &&
-      clientId.length > 0 &&
-      clientId.length <= CLIENT_ID_MAX_CHARS &&
-      // PostgreSQL cannot store NUL or a lone surrogate: one such id would fail its whole batch.
-      clientId.isWellFormed() &&
-      !clientId.includes('\u0000'));
+    clientId === null || (typeof clientId === 'string' && isValidClientId(clientId));
   if (typeof text !== 'string' || !validClientId) {
     return { ok: false, code: 'invalid_json', clientId: echo };
   }

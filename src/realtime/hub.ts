@@ -1,8 +1,8 @@
 // Rooms → open connections on this node: joins, leaves, ordered fan-out, and closing by session.
 import type { Bus, RoomEvent } from '../bus/bus.js';
 import { toRoomEvent } from '../domain/messages.js';
+import type { MessageStore } from '../domain/ports/messages.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../store/store.js';
 import type { Connection } from './connection.js';
 import { RoomSequencer } from './room-sequencer.js';
 
@@ -22,7 +22,7 @@ interface RoomChannel {
 
 export interface HubDeps {
   readonly bus: Bus;
-  readonly store: Store;
+  readonly store: MessageStore;
   readonly metrics: Metrics;
   readonly gapWaitMs: number;
 }

@@ -1,6 +1,6 @@
 // Chooses the storage adapter from DATABASE_URL.
 import type { Config } from '../config.js';
-import type { Store } from './store.js';
+import type { Store } from '../domain/ports/store.js';
 
 export async function openStore(
   config: Pick<Config, 'databaseUrl' | 'databasePoolSize' | 'databaseTimeoutMs'>,

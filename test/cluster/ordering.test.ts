@@ -5,8 +5,8 @@ import { Redis } from 'ioredis';
 import { encodeRoomEvent } from '../../src/bus/redis-envelope.js';
 import { loadConfig } from '../../src/config.js';
 import { toRoomEvent } from '../../src/domain/messages.js';
+import type { Store } from '../../src/domain/ports/store.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
 import { backends } from '../helpers/backends.js';
 import {
   type Cluster,

@@ -4,9 +4,9 @@ import { beforeEach, describe, test } from 'node:test';
 import { Accounts } from '../../src/domain/accounts.js';
 import { legacyLoginKey } from '../../src/domain/login.js';
 import type { PasswordHasher } from '../../src/domain/password.js';
+import type { Store } from '../../src/domain/ports/store.js';
 import { AppError } from '../../src/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import type { Store } from '../../src/store/store.js';
 
 const IDLE = 600;
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MessageBatcher } from '../../src/domain/message-batcher.js';
-import type { NewMessage, Store, StoredMessage } from '../../src/store/store.js';
+import type { MessageStore, NewMessage, StoredMessage } from '../../src/domain/ports/messages.js';
 
 /** A store that keeps messages in memory and records each call. */
 function fakeStore() {
@@ -30,7 +30,7 @@ function fakeStore() {
       });
     },
   };
-  return { store: store as unknown as Store, control };
+  return { store: store as unknown as MessageStore, control };
 }
 
 const failOnListenerError = (error: unknown) => assert.fail(`the listener threw: ${error}`);

@@ -1,8 +1,8 @@
 // User search in the domain: what key reaches the store, and that an empty query finds nobody.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { UserStore } from '../../src/domain/ports/users.js';
 import { Users } from '../../src/domain/users.js';
-import type { Store } from '../../src/store/store.js';
 
 function recordingUsers() {
   const calls: Array<[string, number]> = [];
@@ -11,7 +11,7 @@ function recordingUsers() {
       calls.push([key, limit]);
       return [];
     },
-  } as unknown as Store;
+  } as unknown as UserStore;
   return { users: new Users(store), calls };
 }
 

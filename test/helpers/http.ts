@@ -69,3 +69,19 @@ export async function createRoom(
   if (reply.status !== 200) throw new Error(`create room failed: ${JSON.stringify(reply.body)}`);
   return reply.body.id as number;
 }
+
+/** Sends a message over HTTP, as `POST /v1/rooms/:id/messages`; throws unless it was stored. */
+export async function sendMessage(
+  base: string,
+  sender: TestUser,
+  roomId: number,
+  text: string,
+  clientId?: string,
+): Promise<{ id: number; text: string; user_id: number; room_id: number; created_at: string }> {
+  const reply = await request(base, 'POST', `/v1/rooms/${roomId}/messages`, {
+    session: sender.session,
+    body: clientId === undefined ? { text } : { text, client_id: clientId },
+  });
+  if (reply.status !== 200) throw new Error(`send failed: ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}

@@ -5,7 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../../src/domain/accounts.js';
 import type { Messages } from '../../src/domain/messages.js';
+import type { ReadMarkers } from '../../src/domain/read-markers.js';
 import type { Rooms } from '../../src/domain/rooms.js';
+import type { SendLimiter } from '../../src/domain/send-limiter.js';
 import type { Users } from '../../src/domain/users.js';
 import { UnavailableError } from '../../src/errors.js';
 import { AuthThrottle } from '../../src/http/auth-throttle.js';
@@ -41,6 +43,8 @@ describe('when the domain fails', () => {
         users: {} as Users,
         rooms: {} as Rooms,
         messages: {} as Messages,
+        readMarkers: {} as ReadMarkers,
+        sendLimiter: {} as SendLimiter,
         metrics: createMetrics(),
         onLogout: () => {},
         metricsToken: undefined,

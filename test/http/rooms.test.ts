@@ -39,12 +39,19 @@ for (const backend of backends()) {
       const reply = await create(c, { users: [{ id: b.id, login: 'Петр' }, { id: a.id }] });
       assert.equal(reply.status, 200);
       assert.equal(reply.headers.get('content-type'), JSON_TYPE);
-      assert.deepEqual(Object.keys(reply.body).sort(), ['id', 'users']);
+      assert.deepEqual(Object.keys(reply.body), [
+        'id',
+        'users',
+        'last_message',
+        'last_read_id',
+        'unread',
+      ]);
       assert.ok(Number.isSafeInteger(reply.body.id) && reply.body.id > 0);
       assert.deepEqual(reply.body.users, [asJson(a), asJson(b), asJson(c)]);
       const shown = await show(a, reply.body.id);
       assert.equal(shown.status, 200);
-      assert.deepEqual(shown.body, reply.body);
+      const read = [a, b, c].map((member) => ({ user_id: member.id, last_read_id: 0 }));
+      assert.deepEqual(shown.body, { ...reply.body, read });
     });
 
     test('a login in the request is ignored; duplicates and the caller listed again too', async () => {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RoomEvent } from '../../src/bus/bus.js';
 import { LocalBus } from '../../src/bus/local-bus.js';
+import type { MessageStore } from '../../src/domain/ports/messages.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { Connection } from '../../src/realtime/connection.js';
 import { Hub } from '../../src/realtime/hub.js';
-import type { Store } from '../../src/store/store.js';
 
 /** Just what the hub reads of a connection, recording what it is handed. */
 function fakeConnection(id: number, roomId: number) {
@@ -26,7 +26,10 @@ function event(id: number, previousId: number, origin?: number): RoomEvent {
 }
 
 test('a sender whose message a gap fill delivered first still gets its acknowledgement', async () => {
-  const store = { lastMessageId: async () => 5, history: async () => [] } as unknown as Store;
+  const store = {
+    lastMessageId: async () => 5,
+    history: async () => [],
+  } as unknown as MessageStore;
   const hub = new Hub({ bus: new LocalBus(), store, metrics: createMetrics(), gapWaitMs: 50 });
   const sender = fakeConnection(1, 7);
   const receiver = fakeConnection(2, 7);

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
+import type { Store } from '../../src/domain/ports/store.js';
 import { UnavailableError } from '../../src/errors.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { Store } from '../../src/store/store.js';
 import { type Backend, backends, type TestDatabase } from '../helpers/backends.js';
 import { expectError } from '../helpers/expect-error.js';
 import { createRoom, registerUser, request } from '../helpers/http.js';

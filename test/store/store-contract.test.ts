@@ -3,12 +3,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loginKey } from '../../src/domain/login.js';
 import { memberSetKey } from '../../src/domain/member-set.js';
+import { toMessageJson } from '../../src/domain/messages.js';
+import type { NewMessage, StoredMessage } from '../../src/domain/ports/messages.js';
+import { type RoomPosition, UNREAD_COUNT_CAP } from '../../src/domain/ports/rooms.js';
+import type { Store } from '../../src/domain/ports/store.js';
 import type { User } from '../../src/domain/types.js';
 import { openStore } from '../../src/store/open-store.js';
-import type { NewMessage, Store, StoredMessage } from '../../src/store/store.js';
 import { backends, type TestDatabase } from '../helpers/backends.js';
 
 const NOW = 1_700_000_000;
+const NO_LIMITS = { maxCreated: 1e9, maxRecent: 1e9, recentSince: 0 };
 
 function open(database: TestDatabase): Promise<Store> {
   return openStore({
@@ -51,8 +55,19 @@ for (const backend of backends()) {
 
     async function createRoom(...members: User[]): Promise<number> {
       const ids = members.map((member) => member.id);
-      return store.findOrCreateRoom(memberSetKey(ids), ids, NOW);
+      const creation = await store.findOrCreateRoom(
+        memberSetKey(ids),
+        ids,
+        ids[0] as number,
+        NOW,
+        NO_LIMITS,
+      );
+      assert.ok('roomId' in creation, `room of ${ids} created or found`);
+      return creation.roomId;
     }
+
+    const roomIds = async (userId: number, limit = 500) =>
+      (await store.roomsOf(userId, { limit })).map((room) => room.id);
 
     function message(roomId: number, user: User, text: string, clientId: string | null = null) {
       return { roomId, userId: user.id, text, clientId, createdAt: NOW } satisfies NewMessage;
@@ -119,7 +134,8 @@ for (const backend of backends()) {
       const ids = await Promise.all(Array.from({ length: 10 }, () => createRoom(...members)));
       assert.equal(new Set(ids).size, 1);
       const room = await store.roomOfMember(ids[0] as number, members[1]?.id as number);
-      assert.deepEqual(room, { id: ids[0], users: members });
+      assert.equal(room?.id, ids[0]);
+      assert.deepEqual(room?.users, members);
     });
 
     test('rooms: members only, members by id, most recently active first', async () => {
@@ -131,14 +147,21 @@ for (const backend of backends()) {
       assert.equal(await store.isMember(quiet, carol.id), false);
       assert.equal(await store.roomOfMember(quiet, carol.id), undefined);
       assert.equal(await store.roomOfMember(quiet + 1000, alice.id), undefined);
+      assert.equal(await store.lastMessageIdForMember(quiet, bob.id), 0);
+      assert.equal(await store.lastMessageIdForMember(quiet, carol.id), undefined);
+      assert.equal(await store.lastMessageIdForMember(quiet + 1000, alice.id), undefined);
       await store.appendMessages([{ ...message(busy, carol, 'later'), createdAt: NOW + 5 }]);
-      const rooms = await store.roomsOf(alice.id);
+      const rooms = await store.roomsOf(alice.id, { limit: 500 });
       assert.deepEqual(
         rooms.map((room) => room.id),
         [busy, newest, quiet],
       );
       assert.deepEqual(rooms[0]?.users, [alice, carol]);
-      assert.deepEqual(await store.roomsOf(userCount + 1000), []);
+      assert.equal(
+        await store.lastMessageIdForMember(busy, alice.id),
+        await store.lastMessageId(busy),
+      );
+      assert.deepEqual(await roomIds(userCount + 1000), []);
     });
 
     test('a batch is stored in order, chained per room, across many rooms', async () => {
@@ -239,6 +262,185 @@ for (const backend of backends()) {
       assert.deepEqual(await store.history(roomId, { after: 1e300, limit: 3 }), []);
       assert.equal(await store.lastMessageId(roomId + 1000), 0);
       await store.ping();
+    });
+
+    test('room state: last message, the viewer’s marker, unread of others only, every marker', async () => {
+      const [alice, bob] = [await createUser(), await createUser()];
+      const roomId = await createRoom(alice, bob);
+      const empty = await store.roomOfMember(roomId, alice.id);
+      assert.equal(empty?.lastMessage, null);
+      assert.equal(empty?.unread, 0);
+      await store.appendMessages([message(roomId, alice, 'mine')]);
+      const [, last] = await store.appendMessages([
+        message(roomId, bob, 'one'),
+        message(roomId, bob, 'two', 'c-2'),
+      ]);
+      const seenByAlice = await store.roomOfMember(roomId, alice.id);
+      assert.deepEqual(seenByAlice?.lastMessage, last);
+      assert.equal(seenByAlice?.unread, 2);
+      // Sending moved each author's marker to their own last message.
+      assert.deepEqual(seenByAlice?.markers, [
+        { userId: alice.id, lastReadId: (last?.id as number) - 2 },
+        { userId: bob.id, lastReadId: last?.id },
+      ]);
+      assert.equal((await store.roomOfMember(roomId, bob.id))?.unread, 0);
+    });
+
+    test('unread counting stops at the cap', async () => {
+      const [alice, bob] = [await createUser(), await createUser()];
+      const roomId = await createRoom(alice, bob);
+      const burst = Array.from({ length: UNREAD_COUNT_CAP + 5 }, (_, i) =>
+        message(roomId, bob, `${i}`),
+      );
+      await store.appendMessages(burst);
+      assert.equal((await store.roomOfMember(roomId, alice.id))?.unread, UNREAD_COUNT_CAP);
+      const [oldestOfTen] = await store.history(roomId, { limit: 10 });
+      await store.markRead(roomId, alice.id, (oldestOfTen?.id as number) - 1);
+      assert.equal((await store.roomOfMember(roomId, alice.id))?.unread, 10);
+    });
+
+    test('a read marker moves forward only, never past the last message, members only', async () => {
+      const [alice, bob, carol] = [await createUser(), await createUser(), await createUser()];
+      const roomId = await createRoom(alice, bob);
+      assert.deepEqual(await store.markRead(roomId, alice.id, 5), { lastReadId: 0, moved: false });
+      const stored = await store.appendMessages(
+        Array.from({ length: 4 }, (_, i) => message(roomId, bob, `${i}`)),
+      );
+      const ids = stored.map((each) => each.id);
+      assert.deepEqual(await store.markRead(roomId, alice.id, ids[1] as number), {
+        lastReadId: ids[1],
+        moved: true,
+      });
+      assert.deepEqual(await store.markRead(roomId, alice.id, ids[0] as number), {
+        lastReadId: ids[1],
+        moved: false,
+      });
+      assert.deepEqual(await store.markRead(roomId, alice.id, Number.MAX_SAFE_INTEGER), {
+        lastReadId: ids[3],
+        moved: true,
+      });
+      assert.equal(await store.markRead(roomId, carol.id, ids[3] as number), undefined);
+      assert.equal(await store.markRead(roomId + 1000, alice.id, 1), undefined);
+      // Bob's own later message does not pull his marker back.
+      await store.markRead(roomId, bob.id, ids[3] as number);
+      await store.appendMessages([
+        message(roomId, bob, 'retry', 'once'),
+        message(roomId, bob, 'x'),
+      ]);
+      await store.appendMessages([message(roomId, bob, 'retry', 'once')]);
+      const markers = (await store.roomOfMember(roomId, bob.id))?.markers;
+      assert.equal(markers?.[1]?.lastReadId, await store.lastMessageId(roomId));
+    });
+
+    test('two devices marking at once never move a marker back', async () => {
+      const other = await open(database);
+      try {
+        const [alice, bob] = [await createUser(), await createUser()];
+        const roomId = await createRoom(alice, bob);
+        const stored = await store.appendMessages(
+          Array.from({ length: 60 }, (_, i) => message(roomId, bob, `${i}`)),
+        );
+        const ids = stored.map((each) => each.id);
+        // Shuffled so that lower marks keep arriving after higher ones.
+        const marks = ids.map((_, i) => ids[(i * 37) % ids.length] as number);
+        const answers = await Promise.all(
+          marks.map((id, i) => (i % 2 ? other : store).markRead(roomId, alice.id, id)),
+        );
+        for (const [i, answer] of answers.entries()) {
+          assert.ok((answer?.lastReadId as number) >= (marks[i] as number));
+        }
+        assert.equal((await store.roomOfMember(roomId, alice.id))?.lastReadId, ids.at(-1));
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('pages of rooms never repeat or skip a room, even with equal activity times', async () => {
+      const [alice, bob] = [await createUser(), await createUser()];
+      const created: number[] = [];
+      for (let i = 0; i < 7; i++) created.push(await createRoom(alice, bob, await createUser()));
+      await store.appendMessages([message(created[2] as number, bob, 'moves it up')]);
+      const expected = [created[2], ...created.filter((_, i) => i !== 2).reverse()];
+      const seen: number[] = [];
+      let after: RoomPosition | undefined;
+      for (;;) {
+        const page = await store.roomsOf(alice.id, { after, limit: 3 });
+        seen.push(...page.map((room) => room.id));
+        if (page.length < 3) break;
+        after = page.at(-1)?.position;
+      }
+      assert.deepEqual(seen, expected);
+    });
+
+    test('creation limits: a cap in all and a rate, counted per creator, an existing set always found', async () => {
+      const [alice, bob, carol] = [await createUser(), await createUser(), await createUser()];
+      const limits = { maxCreated: 3, maxRecent: 2, recentSince: NOW - 60 };
+      const create = (creator: User, ids: number[], now = NOW, given = limits) =>
+        store.findOrCreateRoom(memberSetKey(ids), ids, creator.id, now, given);
+      assert.equal((await create(alice, [alice.id])).outcome, 'created');
+      assert.equal((await create(alice, [alice.id, bob.id], NOW + 1)).outcome, 'created');
+      assert.deepEqual(await create(alice, [alice.id, carol.id], NOW + 2), {
+        outcome: 'too_fast',
+        oldestRecentAt: NOW,
+      });
+      assert.equal((await create(alice, [alice.id, bob.id])).outcome, 'existing');
+      assert.equal((await create(bob, [bob.id, carol.id])).outcome, 'created');
+      const later = { ...limits, recentSince: NOW + 10 };
+      assert.equal((await create(alice, [alice.id, carol.id], NOW + 70, later)).outcome, 'created');
+      assert.deepEqual(await create(alice, [alice.id, bob.id, carol.id], NOW + 71, later), {
+        outcome: 'too_many_rooms',
+      });
+    });
+
+    test('one creator racing against the cap from two nodes gets exactly the cap', async () => {
+      const other = await open(database);
+      try {
+        const alice = await createUser();
+        const others = await Promise.all(Array.from({ length: 12 }, () => createUser()));
+        const limits = { maxCreated: 5, maxRecent: 1000, recentSince: 0 };
+        const outcomes = await Promise.all(
+          others.map((user, i) => {
+            const ids = [alice.id, user.id];
+            return (i % 2 ? other : store).findOrCreateRoom(
+              memberSetKey(ids),
+              ids,
+              alice.id,
+              NOW,
+              limits,
+            );
+          }),
+        );
+        const created = outcomes.filter((outcome) => outcome.outcome === 'created');
+        assert.equal(created.length, 5);
+        assert.equal((await store.roomsOf(alice.id, { limit: 50 })).length, 5);
+      } finally {
+        await other.close();
+      }
+    });
+
+    test('history as JSON text is byte for byte the API’s JSON of the same messages', async () => {
+      const alice = await createUser();
+      const roomId = await createRoom(alice);
+      const texts = [
+        'Привет',
+        'quote " backslash \\ slash /',
+        'controls \u0001\b\f\n\r\t\u001f\u007f',
+        'emoji 😀, U+2028 \u2028, U+FEFF \ufeff',
+        '<script>&amp;</script>',
+      ];
+      await store.appendMessages(texts.map((text) => message(roomId, alice, text)));
+      const later = { ...message(roomId, alice, 'later'), createdAt: 2_000_000_000 };
+      await store.appendMessages([later]);
+      const ranges = [{ limit: 50 }, { limit: 2 }, { after: 0, limit: 3 }, { before: 1, limit: 5 }];
+      for (const range of ranges) {
+        const expected = JSON.stringify((await store.history(roomId, range)).map(toMessageJson));
+        assert.equal(await store.historyJson(roomId, range), expected, JSON.stringify(range));
+      }
+      assert.equal(await store.historyJson(roomId + 1000, { limit: 5 }), '[]');
+      assert.equal(
+        await store.historyJson(roomId, { after: 1e300, before: 2 ** 64, limit: 5 }),
+        '[]',
+      );
     });
   });
 }

@@ -1,29 +1,38 @@
-// Rooms: list, create, show, and read history. The WebSocket of a room lives in realtime/.
+// Rooms: list (one page at a time), create and show. History and sending live in messages.ts.
 import type { FastifyInstance } from 'fastify';
-import { HISTORY_DEFAULT_LIMIT } from '../../domain/messages.js';
+import { ROOM_LIST_DEFAULT_LIMIT } from '../../domain/rooms.js';
 import { AppError } from '../../errors.js';
 import { sessionHook, sessionOf } from '../auth.js';
-import { historyQuery, message, newRoomBody, room } from '../schemas.js';
+import { newRoomBody, room, roomInfo, roomListQuery } from '../schemas.js';
 import type { HttpServices } from '../services.js';
 
-interface RoomParams {
+export interface RoomParams {
   id: string;
 }
 
-interface HistoryQuery {
-  before?: number;
-  after?: number;
+interface RoomListQuery {
   limit?: number;
+  cursor?: string;
 }
 
 export function roomRoutes(app: FastifyInstance, services: HttpServices): void {
-  const { rooms, messages } = services;
+  const { rooms } = services;
   const onRequest = sessionHook(services.accounts);
 
-  app.get(
+  app.get<{ Querystring: RoomListQuery }>(
     '/v1/rooms',
-    { onRequest, schema: { response: { 200: { type: 'array', items: room } } } },
-    async (request) => rooms.list(sessionOf(request).user.id),
+    {
+      onRequest,
+      schema: { querystring: roomListQuery, response: { 200: { type: 'array', items: room } } },
+    },
+    async (request, reply) => {
+      const { limit = ROOM_LIST_DEFAULT_LIMIT, cursor } = request.query;
+      const page = await rooms.list(sessionOf(request).user.id, limit, cursor);
+      // RFC 8288; relative to this request's URL, so no Host header is trusted to build it.
+      if (page.next)
+        reply.header('link', `</v1/rooms?limit=${limit}&cursor=${page.next}>; rel="next"`);
+      return page.rooms;
+    },
   );
 
   app.post<{ Body: { users: { id: number }[] } }>(
@@ -37,21 +46,8 @@ export function roomRoutes(app: FastifyInstance, services: HttpServices): void {
 
   app.get<{ Params: RoomParams }>(
     '/v1/rooms/:id',
-    { onRequest, schema: { response: { 200: room } } },
+    { onRequest, schema: { response: { 200: roomInfo } } },
     async (request) => rooms.get(sessionOf(request).user.id, request.params.id),
-  );
-
-  app.get<{ Params: RoomParams; Querystring: HistoryQuery }>(
-    '/v1/rooms/:id/messages',
-    {
-      onRequest,
-      schema: { querystring: historyQuery, response: { 200: { type: 'array', items: message } } },
-    },
-    async (request) => {
-      const roomId = await rooms.requireMember(sessionOf(request).user.id, request.params.id);
-      const { before, after, limit = HISTORY_DEFAULT_LIMIT } = request.query;
-      return messages.history(roomId, { before, after, limit });
-    },
   );
 
   app.get('/v1/rooms/:id/chat', async () => {

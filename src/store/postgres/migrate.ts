@@ -12,7 +12,8 @@ const MIGRATION_TIMEOUT_MS = 10 * 60 * 1000;
 
 type Run = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
-export async function migrate(pool: pg.Pool): Promise<void> {
+/** Applies the migrations the database lacks, up to `upTo` (all by default). */
+export async function migrate(pool: pg.Pool, upTo = Number.POSITIVE_INFINITY): Promise<void> {
   const client = await pool.connect();
   // A lost connection fails the query under way; the client also emits 'error', which must
   // not end the process.
@@ -25,7 +26,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
     const run: Run = (text, values) => client.query({ ...timeout, text, values });
     await run('BEGIN');
     await run(`SET LOCAL statement_timeout = ${MIGRATION_TIMEOUT_MS}`);
-    await applyPending(run);
+    await applyPending(run, upTo);
     await run('COMMIT');
     failed = false;
   } finally {
@@ -35,7 +36,7 @@ export async function migrate(pool: pg.Pool): Promise<void> {
   }
 }
 
-async function applyPending(run: Run): Promise<void> {
+async function applyPending(run: Run, upTo: number): Promise<void> {
   await run(
     `SELECT pg_advisory_xact_lock(hashtext('e-chat-server migrations'), hashtext(current_schema()))`,
   );
@@ -44,7 +45,7 @@ async function applyPending(run: Run): Promise<void> {
   const applied = await run('SELECT version FROM schema_migrations');
   const done = new Set(applied.rows.map((row) => row.version as number));
   for (const migration of readMigrations('postgres')) {
-    if (done.has(migration.version)) continue;
+    if (migration.version > upTo || done.has(migration.version)) continue;
     await run(migration.sql);
     await run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
       migration.version,

@@ -1,19 +1,48 @@
 // The Store on PostgreSQL: a pooled adapter with the same semantics as the SQLite reference,
 // safe when several server nodes share the database.
 import type pg from 'pg';
-import type { Room, User } from '../../domain/types.js';
-import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
-import { groupRooms, type MemberRow } from '../room-rows.js';
+import type { HistoryRange, NewMessage, StoredMessage } from '../../domain/ports/messages.js';
+import type { MarkerMove } from '../../domain/ports/read-markers.js';
 import type {
-  Credentials,
-  HistoryRange,
-  NewMessage,
-  SessionRecord,
-  Store,
-  StoredMessage,
-} from '../store.js';
+  CreationLimits,
+  RoomCreation,
+  RoomPage,
+  RoomState,
+} from '../../domain/ports/rooms.js';
+import type { SessionRecord } from '../../domain/ports/sessions.js';
+import type { Store } from '../../domain/ports/store.js';
+import type { Credentials } from '../../domain/ports/users.js';
+import type { User } from '../../domain/types.js';
+import { historyJsonSql, MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
+import {
+  LIST_START,
+  ROOM_ORDER,
+  type RoomStateDialect,
+  type RoomStateRow,
+  roomStateSql,
+  toRoomState,
+} from '../room-rows.js';
 import { migrate } from './migrate.js';
 import { createPool, storeError } from './pool.js';
+
+const HISTORY_LATEST = `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id < $2
+  ORDER BY id DESC LIMIT $3`;
+const HISTORY_OLDEST = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = $1 AND id > $2 AND id < $3 ORDER BY id LIMIT $4`;
+
+/**
+ * A message row as `toMessageJson` shows it: the same keys, order and escaping (json_build_object
+ * would put spaces around the colons).
+ */
+const MESSAGE_JSON = `'{"id":' || id || ',"text":' || to_json(text)::text || ',"user_id":' || user_id
+  || ',"room_id":' || room_id || ',"created_at":"'
+  || to_char(to_timestamp(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || '"}'`;
+
+const POSTGRES_ROOM_STATE: RoomStateDialect = {
+  smaller: 'LEAST',
+  members: `(SELECT json_agg(json_build_array(u.id, u.login, m.last_read_id) ORDER BY u.id)
+    FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id = r.id)`,
+};
 
 /**
  * Every statement, by name: each runs as a named prepared statement, parsed once per connection.
@@ -36,38 +65,39 @@ const SQL = {
   touchSession: 'UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1',
   deleteSession: 'DELETE FROM sessions WHERE token_hash = $1',
   deleteIdleSessions: 'DELETE FROM sessions WHERE last_seen_at < $1',
-  // One statement creates the room with its members, or finds the existing one. A room committed
-  // by a racing node after this statement's snapshot is not seen here: `roomByKey` then finds it.
-  findOrCreateRoom: `WITH created AS (
-      INSERT INTO rooms (member_set_key, created_at, last_activity_at) VALUES ($1, $3, $3)
-      ON CONFLICT (member_set_key) DO NOTHING RETURNING id
-    ), members AS (
-      INSERT INTO room_members (room_id, user_id)
-      SELECT created.id, member.id FROM created, unnest($2::bigint[]) AS member (id)
-    )
-    SELECT id FROM created UNION ALL SELECT id FROM rooms WHERE member_set_key = $1`,
-  roomByKey: 'SELECT id FROM rooms WHERE member_set_key = $1',
-  roomsOf: `SELECT r.id AS room_id, u.id AS user_id, u.login
-    FROM room_members mine
-    JOIN rooms r ON r.id = mine.room_id
-    JOIN room_members m ON m.room_id = r.id
-    JOIN users u ON u.id = m.user_id
-    WHERE mine.user_id = $1
-    ORDER BY r.last_activity_at DESC, r.last_message_id DESC, r.id DESC, u.id`,
-  roomOfMember: `SELECT m.room_id, u.id AS user_id, u.login
-    FROM room_members m JOIN users u ON u.id = m.user_id
-    WHERE m.room_id = $1 AND EXISTS
-      (SELECT 1 FROM room_members mine WHERE mine.room_id = $1 AND mine.user_id = $2)
-    ORDER BY u.id`,
+  // create_room (migration 002) checks the creator's limits and creates under one lock.
+  findOrCreateRoom: `SELECT room_id, created, retry_at FROM create_room($1, $2::bigint[], $3, $4, $5, $6, $7)`,
+  roomsOf: roomStateSql(
+    POSTGRES_ROOM_STATE,
+    `SELECT mine.room_id, mine.last_read_id
+    FROM room_members mine JOIN rooms r ON r.id = mine.room_id
+    WHERE mine.user_id = $1 AND (r.last_activity_at, r.last_message_id, r.id) < ($2, $3, $4)
+    ORDER BY ${ROOM_ORDER} LIMIT $5`,
+  ),
+  roomOfMember: roomStateSql(
+    POSTGRES_ROOM_STATE,
+    `SELECT mine.room_id, mine.last_read_id FROM room_members mine
+    WHERE mine.user_id = $1 AND mine.room_id = $2`,
+  ),
   isMember: 'SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2',
+  lastMessageIdForMember: `SELECT r.last_message_id FROM room_members m JOIN rooms r ON r.id = m.room_id
+    WHERE m.room_id = $1 AND m.user_id = $2`,
   // append_messages (migration 001) locks the rooms and chains the batch in one round trip.
   appendMessages: `SELECT (appended.message).*, appended.duplicate
     FROM append_messages($1::jsonb) AS appended`,
   lastMessageId: 'SELECT last_message_id FROM rooms WHERE id = $1',
-  historyLatest: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id < $2
-    ORDER BY id DESC LIMIT $3`,
-  historyOldest: `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = $1 AND id > $2 AND id < $3
-    ORDER BY id LIMIT $4`,
+  // Under READ COMMITTED a racing update is waited for and the condition checked again on the
+  // row it wrote: a marker never moves back.
+  markRead: `UPDATE room_members m SET last_read_id = LEAST($3, r.last_message_id)
+    FROM rooms r
+    WHERE r.id = m.room_id AND m.room_id = $1 AND m.user_id = $2
+      AND m.last_read_id < LEAST($3, r.last_message_id)
+    RETURNING m.last_read_id`,
+  readMarker: 'SELECT last_read_id FROM room_members WHERE room_id = $1 AND user_id = $2',
+  historyLatest: HISTORY_LATEST,
+  historyOldest: HISTORY_OLDEST,
+  historyLatestJson: historyJsonSql(MESSAGE_JSON, 'string_agg', HISTORY_LATEST),
+  historyOldestJson: historyJsonSql(MESSAGE_JSON, 'string_agg', HISTORY_OLDEST),
   ping: 'SELECT 1',
 } as const;
 
@@ -162,19 +192,68 @@ class PostgresStore implements Store {
     return (await this.run('deleteIdleSessions', [seenBefore])).rowCount ?? 0;
   }
 
-  async findOrCreateRoom(memberSetKey: string, memberIds: readonly number[], now: number) {
-    type RoomId = { id: number };
-    const [room] = await this.rows<RoomId>('findOrCreateRoom', [memberSetKey, memberIds, now]);
-    const found = room ?? (await this.rows<RoomId>('roomByKey', [memberSetKey]))[0];
-    return (found as RoomId).id;
+  async findOrCreateRoom(
+    memberSetKey: string,
+    memberIds: readonly number[],
+    creatorId: number,
+    now: number,
+    limits: CreationLimits,
+  ): Promise<RoomCreation> {
+    const [row] = await this.rows<{
+      room_id: number | null;
+      created: boolean;
+      retry_at: number | null;
+    }>('findOrCreateRoom', [
+      memberSetKey,
+      memberIds,
+      now,
+      creatorId,
+      limits.maxCreated,
+      limits.maxRecent,
+      limits.recentSince,
+    ]);
+    if (!row) throw new Error('create_room returned no row');
+    if (row.room_id !== null) {
+      return { outcome: row.created ? 'created' : 'existing', roomId: row.room_id };
+    }
+    return row.retry_at === null
+      ? { outcome: 'too_many_rooms' }
+      : { outcome: 'too_fast', oldestRecentAt: row.retry_at };
   }
 
-  async roomsOf(userId: number): Promise<Room[]> {
-    return groupRooms(await this.rows<MemberRow>('roomsOf', [userId]));
+  async roomsOf(viewerId: number, page: RoomPage): Promise<RoomState[]> {
+    const after = page.after ?? LIST_START;
+    const rows = await this.rows<RoomStateRow>('roomsOf', [
+      viewerId,
+      after.lastActivityAt,
+      after.lastMessageId,
+      after.roomId,
+      page.limit,
+    ]);
+    return rows.map(toRoomState);
   }
 
-  async roomOfMember(roomId: number, userId: number): Promise<Room | undefined> {
-    return groupRooms(await this.rows<MemberRow>('roomOfMember', [roomId, userId]))[0];
+  async roomOfMember(roomId: number, viewerId: number): Promise<RoomState | undefined> {
+    const [row] = await this.rows<RoomStateRow>('roomOfMember', [viewerId, roomId]);
+    return row && toRoomState(row);
+  }
+
+  async markRead(
+    roomId: number,
+    userId: number,
+    messageId: number,
+  ): Promise<MarkerMove | undefined> {
+    type Marker = { last_read_id: number };
+    const [moved] = await this.rows<Marker>('markRead', [roomId, userId, messageId]);
+    if (moved) return { lastReadId: moved.last_read_id, moved: true };
+    const [current] = await this.rows<Marker>('readMarker', [roomId, userId]);
+    return current && { lastReadId: current.last_read_id, moved: false };
+  }
+
+  async lastMessageIdForMember(roomId: number, userId: number): Promise<number | undefined> {
+    type Tail = { last_message_id: number };
+    const [room] = await this.rows<Tail>('lastMessageIdForMember', [roomId, userId]);
+    return room?.last_message_id;
   }
 
   async isMember(roomId: number, userId: number): Promise<boolean> {
@@ -209,6 +288,23 @@ class PostgresStore implements Store {
     }
     const latest = await this.rows<MessageRow>('historyLatest', [roomId, before, range.limit]);
     return latest.reverse().map((row) => toStored(row));
+  }
+
+  async historyJson(roomId: number, range: HistoryRange): Promise<string> {
+    const before = asIdBound(range.before ?? Number.MAX_SAFE_INTEGER);
+    type Json = { json: string };
+    if (range.after !== undefined) {
+      const after = asIdBound(range.after);
+      const [page] = await this.rows<Json>('historyOldestJson', [
+        roomId,
+        after,
+        before,
+        range.limit,
+      ]);
+      return (page as Json).json;
+    }
+    const [page] = await this.rows<Json>('historyLatestJson', [roomId, before, range.limit]);
+    return (page as Json).json;
   }
 
   async lastMessageId(roomId: number): Promise<number> {

@@ -2,29 +2,40 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Room, User } from '../../domain/types.js';
-import { MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
-import { readMigrations } from '../migrations.js';
-import { groupRooms, type MemberRow } from '../room-rows.js';
+import type { HistoryRange, NewMessage, StoredMessage } from '../../domain/ports/messages.js';
+import type { MarkerMove } from '../../domain/ports/read-markers.js';
 import type {
-  Credentials,
-  HistoryRange,
-  NewMessage,
-  SessionRecord,
-  Store,
-  StoredMessage,
-} from '../store.js';
+  CreationLimits,
+  RoomCreation,
+  RoomPage,
+  RoomState,
+} from '../../domain/ports/rooms.js';
+import type { SessionRecord } from '../../domain/ports/sessions.js';
+import type { Store } from '../../domain/ports/store.js';
+import type { Credentials } from '../../domain/ports/users.js';
+import type { User } from '../../domain/types.js';
+import { historyJsonSql, MESSAGE_COLUMNS, type MessageRow, toStored } from '../message-rows.js';
+import { readMigrations } from '../migrations.js';
+import {
+  LIST_START,
+  ROOM_ORDER,
+  type RoomStateDialect,
+  type RoomStateRow,
+  roomStateSql,
+  toRoomState,
+} from '../room-rows.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { holdUntilExit, openConnection } from './connection.js';
 
 /** `sqlite:PATH` → PATH; `sqlite::memory:` → an in-memory database. */
-function filenameOf(url: string): string {
+export function filenameOf(url: string): string {
   const path = url.slice('sqlite:'.length);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   return path;
 }
 
-function migrate(db: Database.Database): void {
+/** Applies the migrations the database lacks, up to `upTo` (all by default). */
+export function migrate(db: Database.Database, upTo = Number.POSITIVE_INFINITY): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   const { applied, record } = holdUntilExit({
@@ -36,7 +47,7 @@ function migrate(db: Database.Database): void {
   // IMMEDIATE takes the write lock first, so nodes starting together migrate once.
   db.transaction(() => {
     for (const migration of readMigrations('sqlite')) {
-      if (applied.get(migration.version)) continue;
+      if (migration.version > upTo || applied.get(migration.version)) continue;
       db.exec(migration.sql);
       record.run(migration.version, migration.name);
     }
@@ -55,6 +66,23 @@ export function openSqliteStore(url: string): Store {
   migrate(db);
   return new SqliteStore(db, filename === ':memory:' ? undefined : startCheckpointer(db, filename));
 }
+
+/** Members in primary key order, already by user id: no sort per room. */
+const SQLITE_ROOM_STATE: RoomStateDialect = {
+  smaller: 'min',
+  members: `(SELECT json_group_array(json_array(m.user_id, u.login, m.last_read_id))
+    FROM (SELECT * FROM room_members WHERE room_id = r.id ORDER BY user_id) m
+    JOIN users u ON u.id = m.user_id)`,
+};
+
+const HISTORY_LATEST = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = :room AND id < :before ORDER BY id DESC LIMIT :limit`;
+const HISTORY_OLDEST = `SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE room_id = :room AND id > :after AND id < :before ORDER BY id LIMIT :limit`;
+
+/** A message row as `toMessageJson` shows it: the same keys, order and escaping. */
+const MESSAGE_JSON = `json_object('id', id, 'text', text, 'user_id', user_id, 'room_id', room_id,
+  'created_at', strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch'))`;
 
 class SqliteStore implements Store {
   private readonly sql;
@@ -104,33 +132,52 @@ class SqliteStore implements Store {
       deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE token_hash = ?'),
       deleteIdleSessions: db.prepare<[number]>('DELETE FROM sessions WHERE last_seen_at < ?'),
       insertRoom: db
-        .prepare<[string, number, number], number>(
-          `INSERT INTO rooms (member_set_key, created_at, last_activity_at) VALUES (?, ?, ?)
-           ON CONFLICT (member_set_key) DO NOTHING RETURNING id`,
+        .prepare<[string, number, number, number], number>(
+          `INSERT INTO rooms (member_set_key, created_at, last_activity_at, created_by)
+           VALUES (?, ?, ?, ?) RETURNING id`,
         )
         .pluck(),
       roomByKey: db
         .prepare<[string], number>('SELECT id FROM rooms WHERE member_set_key = ?')
         .pluck(),
+      createdCount: db
+        .prepare<[number, number], number>(
+          'SELECT count(*) FROM (SELECT 1 FROM rooms WHERE created_by = ? LIMIT ?)',
+        )
+        .pluck(),
+      recentCreations: db.prepare<[number, number], { count: number; oldest: number | null }>(
+        `SELECT count(*) AS count, min(created_at) AS oldest FROM rooms
+         WHERE created_by = ? AND created_at > ?`,
+      ),
       insertMember: db.prepare<[number, number]>(
         'INSERT INTO room_members (room_id, user_id) VALUES (?, ?)',
       ),
-      roomsOf: db.prepare<[number], MemberRow>(
-        `SELECT r.id AS room_id, u.id AS user_id, u.login
-         FROM room_members mine
-         JOIN rooms r ON r.id = mine.room_id
-         JOIN room_members m ON m.room_id = r.id
-         JOIN users u ON u.id = m.user_id
-         WHERE mine.user_id = ?
-         ORDER BY r.last_activity_at DESC, r.last_message_id DESC, r.id DESC, u.id`,
+      roomsOf: db.prepare<
+        { viewer: number; at: number; message: number; room: number; limit: number },
+        RoomStateRow
+      >(
+        roomStateSql(
+          SQLITE_ROOM_STATE,
+          `SELECT mine.room_id, mine.last_read_id
+           FROM room_members mine JOIN rooms r ON r.id = mine.room_id
+           WHERE mine.user_id = :viewer
+             AND (r.last_activity_at, r.last_message_id, r.id) < (:at, :message, :room)
+           ORDER BY ${ROOM_ORDER} LIMIT :limit`,
+        ),
       ),
-      roomOfMember: db.prepare<{ room: number; user: number }, MemberRow>(
-        `SELECT m.room_id, u.id AS user_id, u.login
-         FROM room_members m JOIN users u ON u.id = m.user_id
-         WHERE m.room_id = :room AND EXISTS
-           (SELECT 1 FROM room_members mine WHERE mine.room_id = :room AND mine.user_id = :user)
-         ORDER BY u.id`,
+      roomOfMember: db.prepare<{ viewer: number; room: number }, RoomStateRow>(
+        roomStateSql(
+          SQLITE_ROOM_STATE,
+          `SELECT mine.room_id, mine.last_read_id FROM room_members mine
+           WHERE mine.room_id = :room AND mine.user_id = :viewer`,
+        ),
       ),
+      lastMessageIdForMember: db
+        .prepare<[number, number], number>(
+          `SELECT r.last_message_id FROM room_members m JOIN rooms r ON r.id = m.room_id
+           WHERE m.room_id = ? AND m.user_id = ?`,
+        )
+        .pluck(),
       isMember: db
         .prepare<[number, number], number>(
           'SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?',
@@ -142,26 +189,56 @@ class SqliteStore implements Store {
       lastMessageId: db
         .prepare<[number], number>('SELECT last_message_id FROM rooms WHERE id = ?')
         .pluck(),
+      roomTail: db.prepare<[number], { last_message_id: number; message_count: number }>(
+        'SELECT last_message_id, message_count FROM rooms WHERE id = ?',
+      ),
       insertMessage: db
-        .prepare<[number, number, string, string | null, number, number], number>(
-          `INSERT INTO messages (room_id, user_id, text, client_id, previous_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+        .prepare<[number, number, string, string | null, number, number, number], number>(
+          `INSERT INTO messages (room_id, user_id, text, client_id, previous_id, created_at, room_seq)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
         .pluck(),
-      advanceRoom: db.prepare<[number, number, number]>(
-        'UPDATE rooms SET last_message_id = ?, last_activity_at = ? WHERE id = ?',
+      advanceRoom: db.prepare<[number, number, number, number]>(
+        'UPDATE rooms SET last_message_id = ?, last_activity_at = ?, message_count = ? WHERE id = ?',
       ),
+      // The batch's [room, author, id] triples as JSON: one statement per batch.
+      advanceAuthorMarkers: db.prepare<[string]>(
+        `UPDATE room_members AS m SET last_read_id = s.id
+         FROM (SELECT value ->> 0 AS room_id, value ->> 1 AS user_id, max(value ->> 2) AS id
+               FROM json_each(?) GROUP BY 1, 2) AS s
+         WHERE m.room_id = s.room_id AND m.user_id = s.user_id AND m.last_read_id < s.id`,
+      ),
+      markRead: db
+        .prepare<{ room: number; user: number; message: number }, number>(
+          `UPDATE room_members
+           SET last_read_id = min(:message, (SELECT last_message_id FROM rooms WHERE id = :room))
+           WHERE room_id = :room AND user_id = :user
+             AND last_read_id < min(:message, (SELECT last_message_id FROM rooms WHERE id = :room))
+           RETURNING last_read_id`,
+        )
+        .pluck(),
+      readMarker: db
+        .prepare<[number, number], number>(
+          'SELECT last_read_id FROM room_members WHERE room_id = ? AND user_id = ?',
+        )
+        .pluck(),
+      historyLatestJson: db
+        .prepare<{ room: number; before: number; limit: number }, string>(
+          historyJsonSql(MESSAGE_JSON, 'group_concat', HISTORY_LATEST),
+        )
+        .pluck(),
+      historyOldestJson: db
+        .prepare<{ room: number; after: number; before: number; limit: number }, string>(
+          historyJsonSql(MESSAGE_JSON, 'group_concat', HISTORY_OLDEST),
+        )
+        .pluck(),
       historyLatest: db.prepare<{ room: number; before: number; limit: number }, MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = :room AND id < :before
-         ORDER BY id DESC LIMIT :limit`,
+        HISTORY_LATEST,
       ),
       historyOldest: db.prepare<
         { room: number; after: number; before: number; limit: number },
         MessageRow
-      >(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = :room AND id > :after AND id < :before
-         ORDER BY id LIMIT :limit`,
-      ),
+      >(HISTORY_OLDEST),
     };
   }
 
@@ -203,21 +280,64 @@ class SqliteStore implements Store {
     return this.sql.deleteIdleSessions.run(seenBefore).changes;
   }
 
-  async findOrCreateRoom(memberSetKey: string, memberIds: readonly number[], now: number) {
-    return this.db.transaction(() => {
-      const created = this.sql.insertRoom.get(memberSetKey, now, now);
-      if (created === undefined) return this.sql.roomByKey.get(memberSetKey) as number;
-      for (const userId of memberIds) this.sql.insertMember.run(created, userId);
-      return created;
-    })();
+  async findOrCreateRoom(
+    memberSetKey: string,
+    memberIds: readonly number[],
+    creatorId: number,
+    now: number,
+    limits: CreationLimits,
+  ): Promise<RoomCreation> {
+    // IMMEDIATE: the limits are read and the room written under one write lock, so concurrent
+    // creations (from any process sharing the file) are counted one after another.
+    return this.db
+      .transaction((): RoomCreation => {
+        const existing = this.sql.roomByKey.get(memberSetKey);
+        if (existing !== undefined) return { outcome: 'existing', roomId: existing };
+        if ((this.sql.createdCount.get(creatorId, limits.maxCreated) ?? 0) >= limits.maxCreated) {
+          return { outcome: 'too_many_rooms' };
+        }
+        const recent = this.sql.recentCreations.get(creatorId, limits.recentSince);
+        if (recent && recent.count >= limits.maxRecent) {
+          return { outcome: 'too_fast', oldestRecentAt: recent.oldest as number };
+        }
+        const roomId = this.sql.insertRoom.get(memberSetKey, now, now, creatorId) as number;
+        for (const userId of memberIds) this.sql.insertMember.run(roomId, userId);
+        return { outcome: 'created', roomId };
+      })
+      .immediate();
   }
 
-  async roomsOf(userId: number): Promise<Room[]> {
-    return groupRooms(this.sql.roomsOf.all(userId));
+  async roomsOf(viewerId: number, page: RoomPage): Promise<RoomState[]> {
+    const after = page.after ?? LIST_START;
+    return this.sql.roomsOf
+      .all({
+        viewer: viewerId,
+        at: after.lastActivityAt,
+        message: after.lastMessageId,
+        room: after.roomId,
+        limit: page.limit,
+      })
+      .map(toRoomState);
   }
 
-  async roomOfMember(roomId: number, userId: number): Promise<Room | undefined> {
-    return groupRooms(this.sql.roomOfMember.all({ room: roomId, user: userId }))[0];
+  async roomOfMember(roomId: number, viewerId: number): Promise<RoomState | undefined> {
+    const row = this.sql.roomOfMember.get({ room: roomId, viewer: viewerId });
+    return row && toRoomState(row);
+  }
+
+  async markRead(
+    roomId: number,
+    userId: number,
+    messageId: number,
+  ): Promise<MarkerMove | undefined> {
+    const moved = this.sql.markRead.get({ room: roomId, user: userId, message: messageId });
+    if (moved !== undefined) return { lastReadId: moved, moved: true };
+    const current = this.sql.readMarker.get(roomId, userId);
+    return current === undefined ? undefined : { lastReadId: current, moved: false };
+  }
+
+  async lastMessageIdForMember(roomId: number, userId: number): Promise<number | undefined> {
+    return this.sql.lastMessageIdForMember.get(roomId, userId);
   }
 
   async isMember(roomId: number, userId: number): Promise<boolean> {
@@ -227,7 +347,17 @@ class SqliteStore implements Store {
   async appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
     // IMMEDIATE: the batch reads before it writes, and a read snapshot that another process
     // overtakes cannot be upgraded to a write (SQLITE_BUSY at once, busy_timeout or not).
-    return this.db.transaction(() => batch.map((message) => this.appendOne(message))).immediate();
+    return this.db
+      .transaction(() => {
+        const stored = batch.map((message) => this.appendOne(message));
+        const sent = stored.filter((message) => !message.duplicate);
+        if (sent.length > 0) {
+          const triples = sent.map((message) => [message.roomId, message.userId, message.id]);
+          this.sql.advanceAuthorMarkers.run(JSON.stringify(triples));
+        }
+        return stored;
+      })
+      .immediate();
   }
 
   private appendOne(message: NewMessage): StoredMessage {
@@ -236,9 +366,19 @@ class SqliteStore implements Store {
       const first = this.sql.messageByClientId.get(roomId, userId, clientId);
       if (first) return toStored(first, true);
     }
-    const previousId = this.sql.lastMessageId.get(roomId) ?? 0;
-    const id = this.sql.insertMessage.get(roomId, userId, text, clientId, previousId, createdAt);
-    this.sql.advanceRoom.run(id as number, createdAt, roomId);
+    const tail = this.sql.roomTail.get(roomId);
+    const previousId = tail?.last_message_id ?? 0;
+    const seq = (tail?.message_count ?? 0) + 1;
+    const id = this.sql.insertMessage.get(
+      roomId,
+      userId,
+      text,
+      clientId,
+      previousId,
+      createdAt,
+      seq,
+    );
+    this.sql.advanceRoom.run(id as number, createdAt, seq, roomId);
     return { ...message, id: id as number, previousId, duplicate: false };
   }
 
@@ -251,6 +391,19 @@ class SqliteStore implements Store {
     }
     const latest = this.sql.historyLatest.all({ room: roomId, before, limit: range.limit });
     return latest.reverse().map((row) => toStored(row));
+  }
+
+  async historyJson(roomId: number, range: HistoryRange): Promise<string> {
+    const before = range.before ?? Number.MAX_SAFE_INTEGER;
+    if (range.after !== undefined) {
+      return this.sql.historyOldestJson.get({
+        room: roomId,
+        after: range.after,
+        before,
+        limit: range.limit,
+      }) as string;
+    }
+    return this.sql.historyLatestJson.get({ room: roomId, before, limit: range.limit }) as string;
   }
 
   async lastMessageId(roomId: number): Promise<number> {
