@@ -28,7 +28,7 @@ export class Stream implements Follower, SocketHandler {
   /** Until `ready`: the joins still under way (rooms created meanwhile included). */
   private joining: Promise<unknown>[] | undefined = [];
   /** Rooms created since `ready`, caught up from their first message: few, and only briefly. */
-  private readonly newRooms = new Map<number, CatchUp>();
+  private newRooms: Map<number, CatchUp> | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -65,7 +65,7 @@ export class Stream implements Follower, SocketHandler {
   deliver(delivery: Delivery): boolean {
     if (this.joining) return false;
     const frame = delivery.forStream(this.session.user.id);
-    const catchUp = this.newRooms.get(delivery.event.roomId);
+    const catchUp = this.newRooms?.get(delivery.event.roomId);
     if (catchUp) {
       catchUp.hold(delivery, frame.length);
       return false;
@@ -136,6 +136,7 @@ export class Stream implements Follower, SocketHandler {
    */
   private async catchUpNewRoom(roomId: number): Promise<void> {
     const catchUp = new CatchUp(roomId, this.context.feed, this.out);
+    this.newRooms ??= new Map();
     this.newRooms.set(roomId, catchUp);
     try {
       const joinedAfter = await this.context.hub.join(this, roomId);
@@ -146,7 +147,8 @@ export class Stream implements Follower, SocketHandler {
     } catch {
       this.out.close(CLOSE_CODES.serverError);
     } finally {
-      this.newRooms.delete(roomId);
+      this.newRooms?.delete(roomId);
+      if (this.newRooms?.size === 0) this.newRooms = undefined;
     }
   }
 
