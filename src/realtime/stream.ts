@@ -1,18 +1,12 @@
 // One device's stream: a member of every room of its user. `ready` once every room's fan-out
 // includes it, then messages, new rooms and read markers; client frames are checked and routed.
-import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
-import type { Session } from '../domain/accounts.js';
 import type { RoomEvent } from '../domain/bus.js';
 import type { ErrorCode } from '../errors.js';
 import { CatchUp } from './catch-up.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Delivery } from './delivery.js';
-import { FrameRate } from './frame-rate.js';
 import type { Follower } from './hub-member.js';
-import { Outbound } from './outbound.js';
-import type { RealtimeContext } from './realtime-context.js';
-import { handleSocket, type SocketHandler } from './socket-events.js';
+import { SocketMember } from './socket-member.js';
 import {
   parseStreamFrame,
   readyFrame,
@@ -21,30 +15,13 @@ import {
   streamErrorFrame,
 } from './stream-frames.js';
 
-export class Stream implements Follower, SocketHandler {
-  readonly id: number;
-  private readonly out: Outbound;
-  private readonly rate: FrameRate;
+export class Stream extends SocketMember implements Follower {
   /** Until `ready`: the joins still under way (rooms created meanwhile included). */
   private joining: Promise<unknown>[] | undefined = [];
   /** Rooms created since `ready`, caught up from their first message: few, and only briefly. */
   private newRooms: Map<number, CatchUp> | undefined;
 
-  constructor(
-    private readonly ws: WebSocket,
-    socket: Duplex,
-    readonly session: Session,
-    private readonly context: RealtimeContext,
-  ) {
-    this.id = context.newMemberId();
-    this.out = new Outbound(ws, socket, context.limits);
-    this.rate = new FrameRate(context.limits.messagesPerSecond);
-    handleSocket(ws, this);
-    // Client frames name rooms: they are read once the stream is in all of them.
-    ws.pause();
-  }
-
-  /** Joins every room of the user, then says `ready`. */
+  /** Joins every room of the user, then says `ready`; client frames (they name rooms) are read from then on. */
   async start(): Promise<void> {
     const { hub, feed } = this.context;
     try {
@@ -95,22 +72,6 @@ export class Stream implements Follower, SocketHandler {
     const refusal = frame.ok ? this.context.refusal(this.rate) : frame.code;
     if (refusal) this.sendError(refusal, frame.clientId);
     else if (frame.ok) this.handle(frame.request, frame.clientId);
-  }
-
-  pong(): void {
-    this.out.pong();
-  }
-
-  heartbeat(): void {
-    this.out.heartbeat();
-  }
-
-  close(code: number): void {
-    this.out.close(code);
-  }
-
-  shutDown(code: number, graceMs: number): Promise<void> {
-    return this.out.shutDown(code, graceMs);
   }
 
   closed(): void {
