@@ -227,6 +227,24 @@ for (const backend of backends()) {
       await socket.close();
     });
 
+    test('streams opened and closed, some before ready, some abruptly, leave the hub empty', async () => {
+      const alice = await registerUser(server.url);
+      for (let n = 0; n < 3; n++)
+        await createRoom(server.url, alice, [await registerUser(server.url)]);
+      const cycle = async (n: number) => {
+        const stream = await ChatClient.stream(server.wsUrl, alice.session);
+        if (n % 3 === 0) await stream.next();
+        if (n % 2 === 0) stream.socket.terminate();
+        else await stream.close();
+      };
+      for (let round = 0; round < 10; round++) {
+        await Promise.all(Array.from({ length: 20 }, (_, n) => cycle(round * 20 + n)));
+      }
+      const { hub } = server.server;
+      await eventually(() => hub.connectionCount === 0 && hub.roomCount === 0);
+      assert.equal(await metric(server.url, 'websocket_connections_open'), 0);
+    });
+
     test('logout closes the session’s streams with 4001, not the other session’s', async () => {
       const alice = await registerUser(server.url);
       const login = await request(server.url, 'POST', '/v1/login', {
