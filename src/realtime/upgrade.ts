@@ -2,8 +2,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import { WebSocketServer } from 'ws';
-import type { Accounts } from '../domain/accounts.js';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Accounts, Session } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
 import { AppError, rawErrorResponse } from '../errors.js';
 import type { RealtimeContext } from './realtime-context.js';
@@ -56,6 +56,9 @@ function parseSocketRequest(rawUrl: string | undefined): SocketRequest {
   };
 }
 
+/** Starts the accepted socket's protocol. */
+type Opener = (ws: WebSocket, socket: Duplex) => void;
+
 function refuse(socket: Duplex, error: unknown): void {
   socket.end(rawErrorResponse(error instanceof AppError ? error : new AppError('internal_error')));
 }
@@ -85,22 +88,26 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     const wanted = parseSocketRequest(request.url);
     refuseWhenStopping();
     const session = await accounts.authenticate(wanted.sessionId);
-    if (wanted.kind === 'stream') {
-      refuseWhenStopping();
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        void new Stream(ws, socket, session, context).start();
-      });
-      return;
-    }
-    const roomId = await rooms.requireMember(session.user.id, wanted.roomId);
-    // Without after=, live from the room's last message at the upgrade: what another node stores
-    // while this node subscribes to the room is then replayed from the store, not lost.
-    const after = wanted.after ?? (await context.feed.lastMessageId(roomId));
+    const open: Opener =
+      wanted.kind === 'stream'
+        ? (ws, socket) => void new Stream(ws, socket, session, context).start()
+        : await roomSocketOpener(session, wanted.roomId, wanted.after);
     // Shutdown may have begun while the checks ran: a socket opened now would miss the 1001.
     refuseWhenStopping();
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      void new RoomSocket(ws, socket, session, roomId, context).start(after);
-    });
+    wss.handleUpgrade(request, socket, head, (ws) => open(ws, socket));
+  }
+
+  /** Checks the membership; the socket will start live from the room's last message by default. */
+  async function roomSocketOpener(
+    session: Session,
+    rawRoomId: string | undefined,
+    after: number | undefined,
+  ): Promise<Opener> {
+    const roomId = await rooms.requireMember(session.user.id, rawRoomId);
+    // Without after=, live from the room's last message at the upgrade: what another node stores
+    // while this node subscribes to the room is then replayed from the store, not lost.
+    const from = after ?? (await context.feed.lastMessageId(roomId));
+    return (ws, socket) => void new RoomSocket(ws, socket, session, roomId, context).start(from);
   }
 
   function refuseWhenStopping(): void {
