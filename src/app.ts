@@ -12,7 +12,9 @@ import { argon2Hasher } from './domain/password.js';
 import { Rooms } from './domain/rooms.js';
 import { type Clock, systemClock } from './domain/types.js';
 import { Users } from './domain/users.js';
+import { AuthThrottle } from './http/auth-throttle.js';
 import { buildHttpServer } from './http/server.js';
+import { openLimiters } from './limits/open-limiters.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
 import { Hub } from './realtime/hub.js';
@@ -61,11 +63,17 @@ export async function createServer(
     storedCounter: metrics.messagesStored,
     forgetSession: (sessionKey) => accounts.forgetSession(sessionKey),
   });
-  const batcher = new MessageBatcher(store, (message, origin) => flow.published(message, origin));
+  const batcher = new MessageBatcher(
+    store,
+    (message, origin) => flow.published(message, origin),
+    // Called only once requests flow, when `http` below exists.
+    (error) => http.log.error({ err: error }, 'publishing a stored message failed'),
+  );
   const messages = new Messages(store, batcher, clock, config.messageMaxChars);
   const hub = new Hub({ feed: flow, metrics, gapWaitMs: GAP_WAIT_MS });
   flow.deliverTo(hub);
 
+  const limiters = await openLimiters(config);
   const http = await buildHttpServer(config, {
     accounts,
     users: new Users(store),
@@ -76,7 +84,13 @@ export async function createServer(
     checkReady: async () => {
       await Promise.all([store.ping(), bus.ping()]);
     },
-    authRateLimitPerMinute: config.authRateLimitPerMinute,
+    authThrottle: new AuthThrottle(limiters, {
+      perAddressPerMinute: config.authRateLimitPerMinute,
+      freeFailures: config.loginFailuresPerAccount,
+      maxLockSeconds: config.loginLockMaxSeconds,
+    }),
+    allowedOrigins: config.allowedOrigins,
+    metricsToken: config.metricsToken,
   });
 
   const context = new RealtimeContext(hub, flow, messages, {
@@ -119,6 +133,7 @@ export async function createServer(
       await hub.closeAll(CLOSE_CODES.goingAway);
       await http.close();
       await bus.close();
+      await limiters.close();
       await store.close();
     },
   };

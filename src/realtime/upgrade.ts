@@ -6,6 +6,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import type { Accounts, Session } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
 import { AppError, rawErrorResponse } from '../errors.js';
+import { checkHandshake, refusalHeaders } from './handshake.js';
 import type { RealtimeContext } from './realtime-context.js';
 import { RoomSocket } from './room-socket.js';
 import { Stream } from './stream.js';
@@ -38,8 +39,16 @@ type SocketRequest =
     }
   | { readonly kind: 'stream'; readonly sessionId: string | undefined };
 
+/** The request target as a URL; a target that is no path (`//x:99999/…`) is no chat URL. */
+function parseTarget(rawUrl: string | undefined): URL {
+  // Appended, not resolved against a base: `//x/…` is a path here, not a host.
+  const target = `http://localhost${rawUrl ?? '/'}`;
+  if (!rawUrl?.startsWith('/') || !URL.canParse(target)) throw new AppError('not_found');
+  return new URL(target);
+}
+
 function parseSocketRequest(rawUrl: string | undefined): SocketRequest {
-  const url = new URL(rawUrl ?? '/', 'http://localhost');
+  const url = parseTarget(rawUrl);
   const sessionId = url.searchParams.get('session_id') ?? undefined;
   if (STREAM_PATH.test(url.pathname)) return { kind: 'stream', sessionId };
   const match = CHAT_PATH.exec(url.pathname);
@@ -60,7 +69,8 @@ function parseSocketRequest(rawUrl: string | undefined): SocketRequest {
 type Opener = (ws: WebSocket, socket: Duplex) => void;
 
 function refuse(socket: Duplex, error: unknown): void {
-  socket.end(rawErrorResponse(error instanceof AppError ? error : new AppError('internal_error')));
+  const refusal = error instanceof AppError ? error : new AppError('internal_error');
+  socket.end(rawErrorResponse(refusal, refusalHeaders(refusal)));
 }
 
 function destroySocket(this: Duplex): void {
@@ -75,6 +85,10 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     perMessageDeflate: false,
     clientTracking: false,
   });
+  // What ws still refuses after checkHandshake (a malformed Sec-WebSocket-Protocol) is JSON too.
+  wss.on('wsClientError', (error: Error, socket: Duplex) => {
+    refuse(socket, new AppError('bad_request', error.message));
+  });
 
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const origin = request.headers.origin;
@@ -86,6 +100,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
       throw new AppError('forbidden_origin');
     }
     const wanted = parseSocketRequest(request.url);
+    checkHandshake(request);
     refuseWhenStopping();
     const session = await accounts.authenticate(wanted.sessionId);
     const open: Opener =
