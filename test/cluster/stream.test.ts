@@ -97,7 +97,7 @@ for (const backend of backends()) {
     test('logout on node 1 closes that session’s streams on every node with 4001', async () => {
       const alice = await registerUser(node(0).url);
       const login = await request(node(1).url, 'POST', '/v1/login', {
-        body: { login: alice.login, password: 'password1' },
+        body: { login: alice.login, password: 'pass:word1' },
       });
       const otherSession = { ...alice, session: login.body.session_id as string };
       const onNode1 = await openStream(node(0).wsUrl, alice);

@@ -80,7 +80,7 @@ for (const backend of backends()) {
       const withBob = await createRoom(server.url, alice, [bob]);
       const withCarol = await createRoom(server.url, alice, [carol]);
       const login = await request(server.url, 'POST', '/v1/login', {
-        body: { login: alice.login, password: 'password1' },
+        body: { login: alice.login, password: 'pass:word1' },
       });
       const alicePhone = { ...alice, session: login.body.session_id as string };
       const streams = [
@@ -248,7 +248,7 @@ for (const backend of backends()) {
     test('logout closes the session’s streams with 4001, not the other session’s', async () => {
       const alice = await registerUser(server.url);
       const login = await request(server.url, 'POST', '/v1/login', {
-        body: { login: alice.login, password: 'password1' },
+        body: { login: alice.login, password: 'pass:word1' },
       });
       const phone = await openStream(server, { ...alice, session: login.body.session_id });
       const laptop = await openStream(server, alice);
