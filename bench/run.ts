@@ -19,14 +19,18 @@ import { http } from './scenarios/http.js';
 import { idle } from './scenarios/idle.js';
 import { login } from './scenarios/login.js';
 import { manyRooms } from './scenarios/many-rooms.js';
+import { streamFanOut } from './scenarios/stream-fan-out.js';
+import { streamIdle } from './scenarios/stream-idle.js';
 import { twoNodes } from './scenarios/two-nodes.js';
 import { SETUP_PASSWORD_HASH } from './targets/chat-server.js';
 
 const SCENARIOS: Scenario[] = [
   fanOut,
+  streamFanOut,
   manyRooms,
   cpuPerDelivery,
   idle,
+  streamIdle,
   http,
   conversation,
   login,

@@ -6,7 +6,8 @@ import type { Config } from './config.js';
 import { Accounts } from './domain/accounts.js';
 import type { ConversationEvents } from './domain/conversation-events.js';
 import { MessageBatcher } from './domain/message-batcher.js';
-import { Messages, toRoomEvent } from './domain/messages.js';
+import { MessageFlow } from './domain/message-flow.js';
+import { Messages } from './domain/messages.js';
 import { argon2Hasher } from './domain/password.js';
 import { ReadMarkers } from './domain/read-markers.js';
 import { Rooms } from './domain/rooms.js';
@@ -18,8 +19,8 @@ import { buildHttpServer } from './http/server.js';
 import { openLimiters } from './limits/open-limiters.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
-import type { ConnectionContext } from './realtime/connection.js';
 import { Hub } from './realtime/hub.js';
+import { RealtimeContext } from './realtime/realtime-context.js';
 import { attachRealtime } from './realtime/upgrade.js';
 import { openStore } from './store/open-store.js';
 
@@ -27,15 +28,11 @@ import { openStore } from './store/open-store.js';
 const GAP_WAIT_MS = 100;
 const SESSION_SWEEP_MS = 60 * 60 * 1000;
 
-/** Until streams exist, rooms created and markers moved reach nobody beyond the HTTP answer. */
-const conversationEvents: ConversationEvents = {
-  roomCreated() {},
-  readMoved() {},
-};
-
 export interface ChatServer {
   readonly http: FastifyInstance;
   readonly hub: Hub;
+  /** Where the domain announces new rooms and moved read markers, to every node's streams. */
+  readonly conversationEvents: ConversationEvents;
   readonly metrics: Metrics;
   /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:8081. */
   listen(): Promise<string>;
@@ -61,28 +58,25 @@ export async function createServer(
     sessionCacheSeconds: config.sessionCacheSeconds,
     clock,
   });
-  const rooms = new Rooms(store, conversationEvents, clock, {
+  const flow = new MessageFlow({
+    store,
+    bus,
+    storedCounter: metrics.messagesStored,
+    forgetSession: (sessionKey) => accounts.forgetSession(sessionKey),
+  });
+  const rooms = new Rooms(store, flow, clock, {
     maxCreatedPerUser: config.roomsCreatedMax,
     creationsPerMinute: config.roomCreationsPerMinute,
   });
   const batcher = new MessageBatcher(
     store,
-    (message, origin) => {
-      metrics.messagesStored.inc();
-      bus.publish(toRoomEvent(message, origin));
-    },
+    (message, origin) => flow.published(message, origin),
     // Called only once requests flow, when `http` below exists.
     (error) => http.log.error({ err: error }, 'publishing a stored message failed'),
   );
   const messages = new Messages(store, batcher, clock, config.messageMaxChars);
-  const hub = new Hub({ bus, store, metrics, gapWaitMs: GAP_WAIT_MS });
-  bus.listen({
-    onRoomEvent: (event) => hub.onRoomEvent(event),
-    onSessionEnded: (sessionKey) => {
-      accounts.forgetSession(sessionKey);
-      hub.closeSession(sessionKey, CLOSE_CODES.loggedOut);
-    },
-  });
+  const hub = new Hub({ feed: flow, metrics, gapWaitMs: GAP_WAIT_MS });
+  flow.deliverTo(hub);
 
   const limiters = await openLimiters(config);
   const http = await buildHttpServer(config, {
@@ -90,10 +84,10 @@ export async function createServer(
     users: new Users(store),
     rooms,
     messages,
-    readMarkers: new ReadMarkers(store, conversationEvents),
+    readMarkers: new ReadMarkers(store, flow),
     sendLimiter: new SendLimiter(config.wsMessagesPerSecond),
     metrics,
-    onLogout: (sessionKey) => bus.publishSessionEnded(sessionKey),
+    onLogout: (sessionKey) => flow.sessionEnded(sessionKey),
     checkReady: async () => {
       await Promise.all([store.ping(), bus.ping()]);
     },
@@ -106,15 +100,11 @@ export async function createServer(
     metricsToken: config.metricsToken,
   });
 
-  const context: ConnectionContext = {
-    hub,
-    messages,
-    store,
-    metrics,
+  const context = new RealtimeContext(hub, flow, messages, {
     maxBufferedBytes: config.wsMaxBufferedBytes,
     messagesPerSecond: config.wsMessagesPerSecond,
-    accepting: true,
-  };
+    metrics,
+  });
   const realtime = attachRealtime(http.server, {
     accounts,
     rooms,
@@ -135,6 +125,7 @@ export async function createServer(
   return {
     http,
     hub,
+    conversationEvents: flow,
     metrics,
     async listen() {
       await http.listen({ port: config.port, host: config.host });

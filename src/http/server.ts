@@ -12,6 +12,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
+import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
 import type { HttpServices } from './services.js';
@@ -73,6 +74,7 @@ export async function buildHttpServer(
   userRoutes(app, services);
   roomRoutes(app, services);
   messageRoutes(app, services);
+  streamRoutes(app);
   healthRoutes(app, services);
   await webRoutes(app);
   answerOtherMethods(app, routes);

@@ -1,20 +1,23 @@
-// Turns an HTTP upgrade into a room connection: authenticate, authorise, then accept or refuse.
+// Turns an HTTP upgrade into a room socket or a stream: authenticate, authorise, then accept or refuse.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
-import { WebSocketServer } from 'ws';
-import type { Accounts } from '../domain/accounts.js';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Accounts, Session } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
 import { AppError, rawErrorResponse } from '../errors.js';
-import { Connection, type ConnectionContext } from './connection.js';
 import { checkHandshake, refusalHeaders } from './handshake.js';
+import type { RealtimeContext } from './realtime-context.js';
+import { RoomSocket } from './room-socket.js';
+import { Stream } from './stream.js';
 
 const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
+const STREAM_PATH = /^\/v1\/stream\/?$/;
 
 export interface RealtimeOptions {
   readonly accounts: Accounts;
   readonly rooms: Rooms;
-  readonly context: ConnectionContext;
+  readonly context: RealtimeContext;
   readonly log: FastifyBaseLogger;
   readonly maxFrameBytes: number;
   readonly allowedOrigins: readonly string[] | undefined;
@@ -22,15 +25,19 @@ export interface RealtimeOptions {
 }
 
 export interface Realtime {
-  /** Stops the heartbeat; connections are closed by the hub. */
+  /** Stops the heartbeat; sockets are closed by the hub. */
   stop(): void;
 }
 
-interface ChatRequest {
-  readonly roomId: string | undefined;
-  readonly sessionId: string | undefined;
-  readonly after: number | undefined;
-}
+/** A room socket's upgrade names its room; a stream's names none. */
+type SocketRequest =
+  | {
+      readonly kind: 'room';
+      readonly roomId: string | undefined;
+      readonly sessionId: string | undefined;
+      readonly after: number | undefined;
+    }
+  | { readonly kind: 'stream'; readonly sessionId: string | undefined };
 
 /** The request target as a URL; a target that is no path (`//x:99999/…`) is no chat URL. */
 function parseTarget(rawUrl: string | undefined): URL {
@@ -40,8 +47,10 @@ function parseTarget(rawUrl: string | undefined): URL {
   return new URL(target);
 }
 
-function parseChatRequest(rawUrl: string | undefined): ChatRequest {
+function parseSocketRequest(rawUrl: string | undefined): SocketRequest {
   const url = parseTarget(rawUrl);
+  const sessionId = url.searchParams.get('session_id') ?? undefined;
+  if (STREAM_PATH.test(url.pathname)) return { kind: 'stream', sessionId };
   const match = CHAT_PATH.exec(url.pathname);
   if (!match) throw new AppError('not_found');
   const after = url.searchParams.get('after');
@@ -49,11 +58,15 @@ function parseChatRequest(rawUrl: string | undefined): ChatRequest {
     throw new AppError('invalid_json', 'after must be a message id');
   }
   return {
+    kind: 'room',
     roomId: match[1],
-    sessionId: url.searchParams.get('session_id') ?? undefined,
+    sessionId,
     after: after === null ? undefined : Number(after),
   };
 }
+
+/** Starts the accepted socket's protocol. */
+type Opener = (ws: WebSocket, socket: Duplex) => void;
 
 function refuse(socket: Duplex, error: unknown): void {
   const refusal = error instanceof AppError ? error : new AppError('internal_error');
@@ -86,19 +99,30 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     ) {
       throw new AppError('forbidden_origin');
     }
-    const chat = parseChatRequest(request.url);
+    const wanted = parseSocketRequest(request.url);
     checkHandshake(request);
     refuseWhenStopping();
-    const session = await accounts.authenticate(chat.sessionId);
-    const roomId = await rooms.requireMember(session.user.id, chat.roomId);
-    // Without after=, live from the room's last message at the upgrade: what another node stores
-    // while this node subscribes to the room is then replayed from the store, not lost.
-    const after = chat.after ?? (await context.store.lastMessageId(roomId));
+    const session = await accounts.authenticate(wanted.sessionId);
+    const open: Opener =
+      wanted.kind === 'stream'
+        ? (ws, socket) => void new Stream(ws, socket, session, context).start()
+        : await roomSocketOpener(session, wanted.roomId, wanted.after);
     // Shutdown may have begun while the checks ran: a socket opened now would miss the 1001.
     refuseWhenStopping();
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      void new Connection(ws, socket, session, roomId, context).start(after);
-    });
+    wss.handleUpgrade(request, socket, head, (ws) => open(ws, socket));
+  }
+
+  /** Checks the membership; the socket will start live from the room's last message by default. */
+  async function roomSocketOpener(
+    session: Session,
+    rawRoomId: string | undefined,
+    after: number | undefined,
+  ): Promise<Opener> {
+    const roomId = await rooms.requireMember(session.user.id, rawRoomId);
+    // Without after=, live from the room's last message at the upgrade: what another node stores
+    // while this node subscribes to the room is then replayed from the store, not lost.
+    const from = after ?? (await context.feed.lastMessageId(roomId));
+    return (ws, socket) => void new RoomSocket(ws, socket, session, roomId, context).start(from);
   }
 
   function refuseWhenStopping(): void {

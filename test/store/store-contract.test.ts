@@ -164,6 +164,19 @@ for (const backend of backends()) {
       assert.deepEqual(await roomIds(userCount + 1000), []);
     });
 
+    test('room ids of a user: every room they are in, and only those', async () => {
+      const [alice, bob, carol] = [await createUser(), await createUser(), await createUser()];
+      const rooms = [
+        await createRoom(alice, bob),
+        await createRoom(alice),
+        await createRoom(carol),
+      ];
+      const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+      assert.deepEqual(sorted(await store.roomIdsOf(alice.id)), sorted(rooms.slice(0, 2)));
+      assert.deepEqual(await store.roomIdsOf(bob.id), [rooms[0]]);
+      assert.deepEqual(await store.roomIdsOf(userCount + 1000), []);
+    });
+
     test('a batch is stored in order, chained per room, across many rooms', async () => {
       const [alice, bob] = [await createUser(), await createUser()];
       const rooms = [await createRoom(alice), await createRoom(bob), await createRoom(alice, bob)];

@@ -68,6 +68,8 @@ export interface RoomStore {
   ): Promise<RoomCreation>;
   /** One page of the rooms `viewerId` belongs to, most recently active first. */
   roomsOf(viewerId: number, page: RoomPage): Promise<RoomState[]>;
+  /** Ids of the rooms `userId` belongs to, in no particular order: what a stream subscribes to. */
+  roomIdsOf(userId: number): Promise<number[]>;
   /** The room if `viewerId` is one of its members. */
   roomOfMember(roomId: number, viewerId: number): Promise<RoomState | undefined>;
   isMember(roomId: number, userId: number): Promise<boolean>;

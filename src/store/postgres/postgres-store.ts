@@ -79,6 +79,7 @@ const SQL = {
     `SELECT mine.room_id, mine.last_read_id FROM room_members mine
     WHERE mine.user_id = $1 AND mine.room_id = $2`,
   ),
+  roomIdsOf: 'SELECT room_id FROM room_members WHERE user_id = $1',
   isMember: 'SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2',
   lastMessageIdForMember: `SELECT r.last_message_id FROM room_members m JOIN rooms r ON r.id = m.room_id
     WHERE m.room_id = $1 AND m.user_id = $2`,
@@ -231,6 +232,11 @@ class PostgresStore implements Store {
       page.limit,
     ]);
     return rows.map(toRoomState);
+  }
+
+  async roomIdsOf(userId: number): Promise<number[]> {
+    const rows = await this.rows<{ room_id: number }>('roomIdsOf', [userId]);
+    return rows.map((row) => row.room_id);
   }
 
   async roomOfMember(roomId: number, viewerId: number): Promise<RoomState | undefined> {

@@ -165,6 +165,9 @@ class SqliteStore implements Store {
            ORDER BY ${ROOM_ORDER} LIMIT :limit`,
         ),
       ),
+      roomIdsOf: db
+        .prepare<[number], number>('SELECT room_id FROM room_members WHERE user_id = ?')
+        .pluck(),
       roomOfMember: db.prepare<{ viewer: number; room: number }, RoomStateRow>(
         roomStateSql(
           SQLITE_ROOM_STATE,
@@ -318,6 +321,10 @@ class SqliteStore implements Store {
         limit: page.limit,
       })
       .map(toRoomState);
+  }
+
+  async roomIdsOf(userId: number): Promise<number[]> {
+    return this.sql.roomIdsOf.all(userId);
   }
 
   async roomOfMember(roomId: number, viewerId: number): Promise<RoomState | undefined> {
