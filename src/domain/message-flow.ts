@@ -1,6 +1,5 @@
 // The message flow between nodes: what is stored or changed goes out on the bus, what the bus
 // brings in goes to this node's sockets, and what those sockets need to know of a room.
-
 import type { Bus, RoomEvent } from './bus.js';
 import type { ConversationEvents, ReadMoved, RoomCreated } from './conversation-events.js';
 import { toRoomEvent } from './messages.js';
