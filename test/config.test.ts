@@ -28,6 +28,8 @@ describe('loadConfig', () => {
     assert.equal(config.wsMaxFrameBytes, 64 * 1024);
     assert.equal(config.allowedOrigins, undefined);
     assert.equal(config.shutdownTimeoutMs, 10_000);
+    assert.equal(config.presence, true);
+    assert.equal(config.presenceGraceMs, 10_000);
     assert.equal(config.logLevel, 'info');
     assert.ok(Object.isFrozen(config));
   });
@@ -45,6 +47,8 @@ describe('loadConfig', () => {
       ALLOWED_ORIGINS: 'https://a.example, https://b.example,,',
       WS_PING_INTERVAL_SECONDS: '5',
       LOG_LEVEL: 'silent',
+      PRESENCE: 'off',
+      PRESENCE_GRACE_SECONDS: '0',
     });
     assert.equal(config.port, 0);
     assert.equal(config.host, '0.0.0.0');
@@ -57,6 +61,8 @@ describe('loadConfig', () => {
     assert.deepEqual(config.allowedOrigins, ['https://a.example', 'https://b.example']);
     assert.equal(config.wsPingIntervalMs, 5000);
     assert.equal(config.logLevel, 'silent');
+    assert.equal(config.presence, false);
+    assert.equal(config.presenceGraceMs, 0);
     assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl, 'sqlite::memory:');
   });
 
@@ -81,6 +87,8 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://localhost:6379'],
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'maybe'],
+    ['PRESENCE', 'sometimes'],
+    ['PRESENCE_GRACE_SECONDS', '-1'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused, naming the variable`, () => {
@@ -125,6 +133,8 @@ describe('helpText', () => {
       'WS_MAX_BUFFERED_BYTES',
       'WS_PING_INTERVAL_SECONDS',
       'ALLOWED_ORIGINS',
+      'PRESENCE',
+      'PRESENCE_GRACE_SECONDS',
       'SHUTDOWN_TIMEOUT_SECONDS',
     ];
     for (const name of names) assert.match(text, new RegExp(`^  ${name} `, 'm'), name);

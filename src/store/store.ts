@@ -1,4 +1,5 @@
 // The storage port: everything the domain needs from a database, in the domain's words.
+import type { ContactsPort } from '../domain/presence.js';
 import type { Room, User } from '../domain/types.js';
 
 export interface NewMessage {
@@ -38,7 +39,7 @@ export interface SessionRecord {
   readonly lastSeenAt: number;
 }
 
-export interface Store {
+export interface Store extends ContactsPort {
   /** Creates the user, or returns undefined when the folded login is taken. */
   createUser(
     login: string,

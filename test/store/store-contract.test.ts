@@ -137,6 +137,23 @@ for (const backend of backends()) {
       assert.deepEqual(await store.roomsOf(userCount + 1000), []);
     });
 
+    test('contacts: everyone sharing a room, once, never the user', async () => {
+      const [alice, bob, carol, dave, loner] = [
+        await createUser(),
+        await createUser(),
+        await createUser(),
+        await createUser(),
+        await createUser(),
+      ];
+      await createRoom(alice, bob);
+      await createRoom(alice, bob, carol);
+      await createRoom(bob, dave);
+      const sorted = (ids: number[]) => ids.sort((a, b) => a - b);
+      assert.deepEqual(sorted(await store.contactsOf(alice.id)), [bob.id, carol.id]);
+      assert.deepEqual(sorted(await store.contactsOf(bob.id)), [alice.id, carol.id, dave.id]);
+      assert.deepEqual(await store.contactsOf(loner.id), []);
+    });
+
     test('a batch is stored in order, chained per room, across many rooms', async () => {
       const [alice, bob] = [await createUser(), await createUser()];
       const rooms = [await createRoom(alice), await createRoom(bob), await createRoom(alice, bob)];
