@@ -41,7 +41,7 @@ export async function openRedisBus(options: RedisBusOptions): Promise<Bus> {
 }
 
 /** Settles when `promise` does or after `ms`, whichever comes first; never rejects. */
-async function atMost(ms: number, promise: Promise<unknown>): Promise<void> {
+export async function atMost(ms: number, promise: Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const elapsed = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);
