@@ -18,10 +18,22 @@ import { http } from './scenarios/http.js';
 import { idle } from './scenarios/idle.js';
 import { login } from './scenarios/login.js';
 import { manyRooms } from './scenarios/many-rooms.js';
+import { presence } from './scenarios/presence.js';
 import { twoNodes } from './scenarios/two-nodes.js';
+import { typing } from './scenarios/typing.js';
 import { SETUP_PASSWORD_HASH } from './targets/chat-server.js';
 
-const SCENARIOS: Scenario[] = [fanOut, manyRooms, cpuPerDelivery, idle, http, login, twoNodes];
+const SCENARIOS: Scenario[] = [
+  fanOut,
+  manyRooms,
+  cpuPerDelivery,
+  idle,
+  http,
+  login,
+  twoNodes,
+  presence,
+  typing,
+];
 const RESULTS_DIR = 'bench/results';
 const PROFILE_DIR = `${RESULTS_DIR}/profiles`;
 /** The whole run stops by itself after this long, whatever hangs. */

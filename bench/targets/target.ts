@@ -25,3 +25,7 @@ export interface WsTarget {
 export function chatUrl(target: WsTarget, roomId: number, sessionId: string): string {
   return `${target.wsBase}/v1/rooms/${roomId}/chat?session_id=${encodeURIComponent(sessionId)}`;
 }
+
+export function streamUrl(target: WsTarget, sessionId: string): string {
+  return `${target.wsBase}/v1/stream?session_id=${encodeURIComponent(sessionId)}`;
+}
