@@ -40,8 +40,25 @@ export class ChatClient {
     session: string | undefined,
     options: OpenOptions = {},
   ): Promise<ChatClient> {
+    return ChatClient.connect(`${wsBase}/v1/rooms/${roomId}/chat`, session, options);
+  }
+
+  /** Opens the user's stream (every room at once); rejects like `open` when refused. */
+  static openStream(
+    wsBase: string,
+    session: string | undefined,
+    options: OpenOptions = {},
+  ): Promise<ChatClient> {
+    return ChatClient.connect(`${wsBase}/v1/stream`, session, options);
+  }
+
+  private static connect(
+    path: string,
+    session: string | undefined,
+    options: OpenOptions,
+  ): Promise<ChatClient> {
     const auth = session === undefined ? '' : `session_id=${encodeURIComponent(session)}`;
-    const url = `${wsBase}/v1/rooms/${roomId}/chat?${auth}${options.query ?? ''}`;
+    const url = `${path}?${auth}${options.query ?? ''}`;
     const socket = new WebSocket(url, {
       headers: options.headers ?? {},
       autoPong: options.autoPong ?? true,
