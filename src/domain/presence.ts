@@ -40,8 +40,13 @@ export interface PresencePort {
   connected(userId: number): void;
   /** A WebSocket of the user closed on this node. */
   disconnected(userId: number): void;
-  /** The online users sharing a room with the user, for a stream's `ready` frame. */
-  onlineContactsOf(userId: number): Promise<number[]>;
+  /** The users sharing a room with the user, read once as a stream opens (none when off). */
+  contactsOf(userId: number): Promise<number[]>;
+  /**
+   * Those of `userIds` online as the streams were last told: a `ready` list made with it at the
+   * moment it is sent agrees with every `presence` frame that follows.
+   */
+  onlineAmong(userIds: readonly number[]): number[];
   close(): Promise<void>;
 }
 
@@ -61,7 +66,8 @@ export interface PresenceOptions {
 export const presenceOff: PresencePort = {
   connected() {},
   disconnected() {},
-  onlineContactsOf: async () => [],
+  contactsOf: async () => [],
+  onlineAmong: () => [],
   close: async () => {},
 };
 
@@ -115,9 +121,12 @@ export class Presence implements PresencePort {
     );
   }
 
-  async onlineContactsOf(userId: number): Promise<number[]> {
-    const contacts = await this.options.contacts.contactsOf(userId);
-    return contacts.filter((contact) => this.isOnline(contact));
+  contactsOf(userId: number): Promise<number[]> {
+    return this.options.contacts.contactsOf(userId);
+  }
+
+  onlineAmong(userIds: readonly number[]): number[] {
+    return userIds.filter((userId) => this.announced.has(userId));
   }
 
   async close(): Promise<void> {

@@ -199,12 +199,22 @@ describe('Presence', () => {
     assert.deepEqual(told, [{ recipients: [2], change: { userId: 1, online: true } }]);
   });
 
-  test('online contacts: only those online, never the caller', async () => {
-    const { presence, appear } = setup(async () => [2, 3, 4]);
-    presence.connected(1);
+  test('online among: as last told, so a ready list agrees with the frames after it', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { presence, appear } = setup(async () => {
+      await gate;
+      return [9];
+    });
     presence.connected(3);
     appear(4);
-    assert.deepEqual(await presence.onlineContactsOf(1), [3, 4]);
+    assert.deepEqual(presence.onlineAmong([2, 3, 4]), [], 'not told yet: their frames will say it');
+    release();
+    await settled();
+    assert.deepEqual(presence.onlineAmong([2, 3, 4]), [3, 4]);
+    assert.deepEqual(await presence.contactsOf(1), [9]);
   });
 
   test('a socket closing that never opened changes nothing', async () => {
@@ -216,6 +226,7 @@ describe('Presence', () => {
 
   test('presence off: nobody is online', async () => {
     presenceOff.connected(1);
-    assert.deepEqual(await presenceOff.onlineContactsOf(1), []);
+    assert.deepEqual(await presenceOff.contactsOf(1), []);
+    assert.deepEqual(presenceOff.onlineAmong([1]), []);
   });
 });
