@@ -4,8 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { openBus } from './bus/open-bus.js';
 import type { Config } from './config.js';
 import { Accounts } from './domain/accounts.js';
+import type { ConversationEvents } from './domain/conversation-events.js';
 import { MessageBatcher } from './domain/message-batcher.js';
-import { Messages, toRoomEvent } from './domain/messages.js';
+import { MessageFlow } from './domain/message-flow.js';
+import { Messages } from './domain/messages.js';
 import { argon2Hasher } from './domain/password.js';
 import { Rooms } from './domain/rooms.js';
 import { type Clock, systemClock } from './domain/types.js';
@@ -13,8 +15,8 @@ import { Users } from './domain/users.js';
 import { buildHttpServer } from './http/server.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
-import type { ConnectionContext } from './realtime/connection.js';
 import { Hub } from './realtime/hub.js';
+import { RealtimeContext } from './realtime/realtime-context.js';
 import { attachRealtime } from './realtime/upgrade.js';
 import { openStore } from './store/open-store.js';
 
@@ -25,6 +27,8 @@ const SESSION_SWEEP_MS = 60 * 60 * 1000;
 export interface ChatServer {
   readonly http: FastifyInstance;
   readonly hub: Hub;
+  /** Where the domain announces new rooms and moved read markers, to every node's streams. */
+  readonly conversationEvents: ConversationEvents;
   readonly metrics: Metrics;
   /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:8081. */
   listen(): Promise<string>;
@@ -51,19 +55,16 @@ export async function createServer(
     clock,
   });
   const rooms = new Rooms(store, clock);
-  const batcher = new MessageBatcher(store, (message, origin) => {
-    metrics.messagesStored.inc();
-    bus.publish(toRoomEvent(message, origin));
+  const flow = new MessageFlow({
+    store,
+    bus,
+    storedCounter: metrics.messagesStored,
+    forgetSession: (sessionKey) => accounts.forgetSession(sessionKey),
   });
+  const batcher = new MessageBatcher(store, (message, origin) => flow.published(message, origin));
   const messages = new Messages(store, batcher, clock, config.messageMaxChars);
-  const hub = new Hub({ bus, store, metrics, gapWaitMs: GAP_WAIT_MS });
-  bus.listen({
-    onRoomEvent: (event) => hub.onRoomEvent(event),
-    onSessionEnded: (sessionKey) => {
-      accounts.forgetSession(sessionKey);
-      hub.closeSession(sessionKey, CLOSE_CODES.loggedOut);
-    },
-  });
+  const hub = new Hub({ feed: flow, metrics, gapWaitMs: GAP_WAIT_MS });
+  flow.deliverTo(hub);
 
   const http = await buildHttpServer(config, {
     accounts,
@@ -71,22 +72,18 @@ export async function createServer(
     rooms,
     messages,
     metrics,
-    onLogout: (sessionKey) => bus.publishSessionEnded(sessionKey),
+    onLogout: (sessionKey) => flow.sessionEnded(sessionKey),
     checkReady: async () => {
       await Promise.all([store.ping(), bus.ping()]);
     },
     authRateLimitPerMinute: config.authRateLimitPerMinute,
   });
 
-  const context: ConnectionContext = {
-    hub,
-    messages,
-    store,
-    metrics,
+  const context = new RealtimeContext(hub, flow, messages, {
     maxBufferedBytes: config.wsMaxBufferedBytes,
     messagesPerSecond: config.wsMessagesPerSecond,
-    accepting: true,
-  };
+    metrics,
+  });
   const realtime = attachRealtime(http.server, {
     accounts,
     rooms,
@@ -107,6 +104,7 @@ export async function createServer(
   return {
     http,
     hub,
+    conversationEvents: flow,
     metrics,
     async listen() {
       await http.listen({ port: config.port, host: config.host });

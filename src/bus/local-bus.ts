@@ -1,5 +1,7 @@
-// The Bus of a single node: events go straight to this process's hub.
-import type { Bus, BusListener, RoomEvent } from './bus.js';
+// The Bus of a single node: events go straight to this process's listener.
+
+import type { Bus, BusListener, RoomEvent } from '../domain/bus.js';
+import type { ReadMoved, RoomCreated } from '../domain/conversation-events.js';
 
 export class LocalBus implements Bus {
   private listener: BusListener | undefined;
@@ -12,9 +14,21 @@ export class LocalBus implements Bus {
     this.listener?.onRoomEvent(event);
   }
 
+  publishReadMoved(event: ReadMoved): void {
+    this.listener?.onReadMoved(event);
+  }
+
+  publishRoomCreated(event: RoomCreated): void {
+    this.listener?.onRoomCreated(event);
+  }
+
   async subscribe(): Promise<void> {}
 
   async unsubscribe(): Promise<void> {}
+
+  async subscribeUser(): Promise<void> {}
+
+  async unsubscribeUser(): Promise<void> {}
 
   publishSessionEnded(sessionKey: string): void {
     this.listener?.onSessionEnded(sessionKey);

@@ -1,7 +1,7 @@
 // Chooses the Bus from REDIS_URL: in-process for one node, Redis pub/sub for several.
 import { pino } from 'pino';
 import type { Config } from '../config.js';
-import type { Bus } from './bus.js';
+import type { Bus } from '../domain/bus.js';
 import { LocalBus } from './local-bus.js';
 
 export async function openBus(

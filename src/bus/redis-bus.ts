@@ -1,10 +1,15 @@
-// The Bus over Redis pub/sub: events reach this node at once and the other nodes through the room's channel.
+// The Bus over Redis pub/sub: events reach this node at once and the other nodes through the
+// room's channel (messages, read markers) or the members' channels (new rooms).
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { Bus, BusListener, RoomEvent } from './bus.js';
+import type { Bus, BusListener, RoomEvent } from '../domain/bus.js';
+import type { ReadMoved, RoomCreated } from '../domain/conversation-events.js';
 import {
-  decodeRoomEvent,
+  decodeRoomChannel,
+  decodeRoomCreated,
   decodeSessionEnded,
+  encodeReadMoved,
+  encodeRoomCreated,
   encodeRoomEvent,
   encodeSessionEnded,
 } from './redis-envelope.js';
@@ -56,6 +61,7 @@ class RedisBus implements Bus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private readonly sessionChannel: string;
+  private readonly userChannelPrefix: string;
   private listener: BusListener | undefined;
   private closing = false;
   /** Per connection: when it was last reported broken, and the errors not reported since. */
@@ -79,6 +85,7 @@ class RedisBus implements Bus {
       this.receive(channel, payload),
     );
     this.sessionChannel = `${options.channelPrefix}session-ended`;
+    this.userChannelPrefix = `${options.channelPrefix}user:`;
   }
 
   async start(): Promise<void> {
@@ -98,12 +105,31 @@ class RedisBus implements Bus {
     this.send(this.roomChannel(event.roomId), encodeRoomEvent(this.node, event));
   }
 
+  publishReadMoved(event: ReadMoved): void {
+    this.listener?.onReadMoved(event);
+    this.send(this.roomChannel(event.roomId), encodeReadMoved(this.node, event));
+  }
+
+  publishRoomCreated(event: RoomCreated): void {
+    this.listener?.onRoomCreated(event);
+    const payload = encodeRoomCreated(this.node, event.roomId, event.wire);
+    for (const userId of event.memberIds) this.send(this.userChannel(userId), payload);
+  }
+
   subscribe(roomId: number): Promise<void> {
     return this.settle(this.subscriber.subscribe(this.roomChannel(roomId)));
   }
 
   unsubscribe(roomId: number): Promise<void> {
     return this.settle(this.subscriber.unsubscribe(this.roomChannel(roomId)));
+  }
+
+  subscribeUser(userId: number): Promise<void> {
+    return this.settle(this.subscriber.subscribe(this.userChannel(userId)));
+  }
+
+  unsubscribeUser(userId: number): Promise<void> {
+    return this.settle(this.subscriber.unsubscribe(this.userChannel(userId)));
   }
 
   publishSessionEnded(sessionKey: string): void {
@@ -129,6 +155,10 @@ class RedisBus implements Bus {
 
   private roomChannel(roomId: number): string {
     return `${this.options.channelPrefix}room:${roomId}`;
+  }
+
+  private userChannel(userId: number): string {
+    return `${this.userChannelPrefix}${userId}`;
   }
 
   private connect(role: Role, options: RedisOptions): Redis {
@@ -169,10 +199,25 @@ class RedisBus implements Bus {
     if (channel === this.sessionChannel) {
       const ended = decodeSessionEnded(payload);
       if (ended && ended.node !== this.node) this.listener?.onSessionEnded(ended.body);
-      return;
+    } else if (channel.startsWith(this.userChannelPrefix)) {
+      this.receiveRoomCreated(Number(channel.slice(this.userChannelPrefix.length)), payload);
+    } else {
+      this.receiveRoomEvent(payload);
     }
-    const envelope = decodeRoomEvent(payload);
-    if (envelope && envelope.node !== this.node) this.listener?.onRoomEvent(envelope.body);
+  }
+
+  private receiveRoomEvent(payload: string): void {
+    const envelope = decodeRoomChannel(payload);
+    if (!envelope || envelope.node === this.node) return;
+    const { body } = envelope;
+    if (body.kind === 'message') this.listener?.onRoomEvent(body.event);
+    else this.listener?.onReadMoved(body.event);
+  }
+
+  private receiveRoomCreated(userId: number, payload: string): void {
+    const envelope = decodeRoomCreated(payload);
+    if (!envelope || envelope.node === this.node) return;
+    this.listener?.onRoomCreated({ ...envelope.body, memberIds: [userId] });
   }
 
   private reportTrouble(role: Role, problem: string): void {

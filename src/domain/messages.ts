@@ -1,7 +1,8 @@
 // Messages: what a valid text is, how a stored message looks to clients, and room history.
-import type { RoomEvent } from '../bus/bus.js';
+
 import { AppError, type ErrorCode } from '../errors.js';
 import type { HistoryRange, Store, StoredMessage } from '../store/store.js';
+import type { RoomEvent } from './bus.js';
 import type { MessageBatcher } from './message-batcher.js';
 import type { Clock, MessageJson } from './types.js';
 
@@ -40,16 +41,20 @@ export function toMessageJson(message: StoredMessage): MessageJson {
   };
 }
 
-/** The message as the bus carries it, serialised once; `origin` is the sending connection, if local. */
-export function toRoomEvent(message: StoredMessage, origin?: number): RoomEvent {
+/**
+ * The message as the bus carries it, serialised once. `storedAt` (ms) dates it for the delivery
+ * latency; `origin` is the sending connection, when it is on this node.
+ */
+export function toRoomEvent(message: StoredMessage, storedAt: number, origin?: number): RoomEvent {
   return {
     roomId: message.roomId,
     id: message.id,
     previousId: message.previousId,
+    userId: message.userId,
     wire: JSON.stringify(toMessageJson(message)),
-    storedAt: Date.now(),
-    origin,
+    storedAt,
     clientId: message.clientId,
+    origin,
   };
 }
 

@@ -11,6 +11,7 @@ import { answerOtherMethods, recordRoutes } from './method-not-allowed.js';
 import { accountRoutes } from './routes/accounts.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
+import { streamRoutes } from './routes/stream.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
 import type { HttpServices } from './services.js';
@@ -68,6 +69,7 @@ export async function buildHttpServer(
   accountRoutes(app, services);
   userRoutes(app, services);
   roomRoutes(app, services);
+  streamRoutes(app);
   healthRoutes(app, services);
   await webRoutes(app);
   answerOtherMethods(app, routes);

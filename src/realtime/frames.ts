@@ -7,7 +7,7 @@ export type ParsedFrame =
   | { readonly ok: true; readonly text: string; readonly clientId: string | null }
   | { readonly ok: false; readonly code: ErrorCode; readonly clientId: string | null };
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

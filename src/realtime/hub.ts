@@ -1,17 +1,22 @@
-// Rooms → open connections on this node: joins, leaves, ordered fan-out, and closing by session.
-import type { Bus, RoomEvent } from '../bus/bus.js';
-import { toRoomEvent } from '../domain/messages.js';
+// This node's sockets by room, session and user: joins and leaves by room id, ordered fan-out,
+// room signals, new rooms for the user's streams, and closing by session.
+import type { RoomEvent } from '../domain/bus.js';
+import type { ReadMoved, RoomCreated } from '../domain/conversation-events.js';
+import type { ConversationListener, RoomFeed } from '../domain/message-flow.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../store/store.js';
-import type { Connection } from './connection.js';
+import { CLOSE_CODES } from './close-codes.js';
+import { Delivery } from './delivery.js';
+import type { Follower, HubMember } from './hub-member.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { RoomSequencer } from './room-sequencer.js';
+import { readFrame } from './stream-frames.js';
 
 const GAP_FILL_PAGE = 200;
 /** How long a client gets to answer a closing handshake before its socket is cut. */
 const CLOSE_GRACE_MS = 2000;
 
 interface RoomChannel {
-  readonly connections: Set<Connection>;
+  readonly members: Set<HubMember>;
   /** Set once the bus subscription is live and the room's last id is known. */
   sequencer: RoomSequencer | undefined;
   /** Events that arrived while the sequencer was being set up. */
@@ -21,58 +26,103 @@ interface RoomChannel {
 }
 
 export interface HubDeps {
-  readonly bus: Bus;
-  readonly store: Store;
-  readonly metrics: Metrics;
+  readonly feed: RoomFeed;
+  readonly metrics: Pick<Metrics, 'openSockets' | 'deliveries' | 'deliveryLatency'>;
   readonly gapWaitMs: number;
 }
 
-export class Hub {
-  private readonly rooms = new Map<number, RoomChannel>();
-  private readonly sessions = new Map<string, Set<Connection>>();
-  /** Per room, the last subscribe or unsubscribe, so they reach the bus in order. */
-  private readonly subscriptions = new Map<number, Promise<unknown>>();
+export class Hub implements ConversationListener {
+  private readonly channels = new Map<number, RoomChannel>();
+  /** Every member of this node, with the ids of the rooms it joined. */
+  private readonly members = new Map<HubMember, Set<number>>();
+  private readonly sessions = new Map<string, Set<HubMember>>();
+  /** By user id: the members told of rooms created with that user. */
+  private readonly followers = new Map<number, Set<Follower>>();
+  /** Per room and per user, subscriptions reach the bus in the order they were asked for. */
+  private readonly roomSubscriptions = new KeyedQueue<number>();
+  private readonly userSubscriptions = new KeyedQueue<number>();
 
   constructor(private readonly deps: HubDeps) {}
 
   get roomCount(): number {
-    return this.rooms.size;
+    return this.channels.size;
   }
 
-  /** Counted by session, while the open-sockets gauge counts by room: a leak shows in one of them. */
+  /** Counted by session, while the open-sockets gauge counts members: a leak shows in one of them. */
   get connectionCount(): number {
     let count = 0;
     for (const siblings of this.sessions.values()) count += siblings.size;
     return count;
   }
 
-  /**
-   * Adds the connection to its room's fan-out. Resolves with the id of the last message it will
-   * NOT be sent: every later message of the room reaches it, in id order.
-   */
-  join(connection: Connection): Promise<number> {
-    const channel = this.rooms.get(connection.roomId) ?? this.openChannel(connection.roomId);
-    channel.connections.add(connection);
-    const siblings = this.sessions.get(connection.session.key) ?? new Set();
-    siblings.add(connection);
-    this.sessions.set(connection.session.key, siblings);
+  /** A new member: closed with its session, pinged, closed on shutdown. */
+  add(member: HubMember): void {
+    if (this.members.has(member)) return;
+    this.members.set(member, new Set());
+    const siblings = this.sessions.get(member.session.key) ?? new Set();
+    siblings.add(member);
+    this.sessions.set(member.session.key, siblings);
     this.deps.metrics.openSockets.inc();
+  }
+
+  /** The member's socket is gone: it leaves every room it joined. */
+  remove(member: HubMember): void {
+    const rooms = this.members.get(member);
+    if (!rooms) return;
+    this.members.delete(member);
+    for (const roomId of rooms) this.leaveChannel(member, roomId);
+    const siblings = this.sessions.get(member.session.key);
+    siblings?.delete(member);
+    if (siblings?.size === 0) this.sessions.delete(member.session.key);
+    this.deps.metrics.openSockets.dec();
+  }
+
+  /**
+   * Adds the member to the room's fan-out. Resolves with the id of the last message it will NOT
+   * be sent: every later message of the room reaches it, in id order. A member already removed
+   * joins nothing.
+   */
+  join(member: HubMember, roomId: number): Promise<number> {
+    const rooms = this.members.get(member);
+    if (!rooms) return Promise.resolve(0);
+    const channel = this.channels.get(roomId) ?? this.openChannel(roomId);
+    channel.members.add(member);
+    rooms.add(roomId);
     return channel.sequencer ? Promise.resolve(channel.sequencer.deliveredUpTo) : channel.ready;
   }
 
-  /** The connection's socket is gone. */
-  leave(connection: Connection): void {
-    const channel = this.rooms.get(connection.roomId);
-    if (!channel?.connections.delete(connection)) return;
-    this.deps.metrics.openSockets.dec();
-    const siblings = this.sessions.get(connection.session.key);
-    siblings?.delete(connection);
-    if (siblings?.size === 0) this.sessions.delete(connection.session.key);
-    if (channel.connections.size === 0) this.closeChannel(connection.roomId, channel);
+  isJoined(member: HubMember, roomId: number): boolean {
+    return this.members.get(member)?.has(roomId) ?? false;
   }
 
-  onRoomEvent(event: RoomEvent): void {
-    const channel = this.rooms.get(event.roomId);
+  /**
+   * Tells the follower of the rooms created with its user from now on, whichever node creates
+   * them; resolves once that holds.
+   */
+  follow(follower: Follower): Promise<void> {
+    const userId = follower.session.user.id;
+    const followers = this.followers.get(userId);
+    if (followers) {
+      followers.add(follower);
+      // Resolves after the subscription already under way, if any.
+      return this.userSubscriptions.run(userId, async () => {});
+    }
+    this.followers.set(userId, new Set([follower]));
+    return this.userSubscriptions.run(userId, () => this.deps.feed.subscribeUser(userId));
+  }
+
+  unfollow(follower: Follower): void {
+    const userId = follower.session.user.id;
+    const followers = this.followers.get(userId);
+    if (!followers?.delete(follower) || followers.size > 0) return;
+    this.followers.delete(userId);
+    this.userSubscriptions
+      .run(userId, () => this.deps.feed.unsubscribeUser(userId))
+      .catch(() => undefined);
+  }
+
+  message(event: RoomEvent): void {
+    const channel = this.channels.get(event.roomId);
     if (!channel) return;
     if (!channel.sequencer) channel.early.push(event);
     else if (event.origin !== undefined && event.id <= channel.sequencer.deliveredUpTo) {
@@ -82,48 +132,73 @@ export class Hub {
     } else channel.sequencer.push(event);
   }
 
-  private acknowledgeLate(channel: RoomChannel, event: RoomEvent): void {
-    for (const connection of channel.connections) {
-      if (connection.id === event.origin) connection.acknowledge(event);
+  readMoved(event: ReadMoved): void {
+    this.signal(event.roomId, readFrame(event));
+  }
+
+  /** Sends `frame` to the streams in the room, but not to those of `exceptUserId`. */
+  signal(roomId: number, frame: string, exceptUserId?: number): void {
+    const channel = this.channels.get(roomId);
+    if (!channel) return;
+    const payload = Buffer.from(frame);
+    for (const member of channel.members) {
+      if (member.session.user.id !== exceptUserId) member.signal(payload);
     }
   }
 
-  closeSession(sessionKey: string, code: number): void {
-    for (const connection of this.sessions.get(sessionKey) ?? []) connection.close(code);
+  roomCreated(event: RoomCreated): void {
+    for (const userId of event.memberIds) {
+      for (const follower of this.followers.get(userId) ?? []) {
+        follower.roomCreated(event.roomId, event.wire);
+      }
+    }
   }
 
-  /** Closes every connection with `code`; resolves once their sockets are gone. */
+  sessionEnded(sessionKey: string): void {
+    for (const member of this.sessions.get(sessionKey) ?? []) member.close(CLOSE_CODES.loggedOut);
+  }
+
+  /** Closes every member with `code`; resolves once their sockets are gone. */
   async closeAll(code: number, graceMs = CLOSE_GRACE_MS): Promise<void> {
-    const connections = [...this.sessions.values()].flatMap((siblings) => [...siblings]);
-    await Promise.all(connections.map((connection) => connection.shutDown(code, graceMs)));
+    const members = [...this.members.keys()];
+    await Promise.all(members.map((member) => member.shutDown(code, graceMs)));
   }
 
-  /** Pings every connection; one that did not answer the previous ping is dropped. */
   heartbeat(): void {
-    for (const channel of this.rooms.values()) {
-      for (const connection of channel.connections) connection.heartbeat();
+    for (const member of this.members.keys()) member.heartbeat();
+  }
+
+  private acknowledgeLate(channel: RoomChannel, event: RoomEvent): void {
+    for (const member of channel.members) {
+      if (member.id === event.origin) member.acknowledge(event);
     }
+  }
+
+  private leaveChannel(member: HubMember, roomId: number): void {
+    const channel = this.channels.get(roomId);
+    if (!channel?.members.delete(member)) return;
+    if (channel.members.size === 0) this.closeChannel(roomId, channel);
   }
 
   private openChannel(roomId: number): RoomChannel {
     const channel: RoomChannel = {
-      connections: new Set(),
+      members: new Set(),
       sequencer: undefined,
       early: [],
-      ready: this.inOrder(roomId, async () => {
-        await this.deps.bus.subscribe(roomId);
-        const lastId = await this.deps.store.lastMessageId(roomId);
-        if (this.rooms.get(roomId) === channel) this.startSequencer(roomId, channel, lastId);
+      ready: this.roomSubscriptions.run(roomId, async () => {
+        await this.deps.feed.subscribeRoom(roomId);
+        const lastId = await this.deps.feed.lastMessageId(roomId);
+        if (this.channels.get(roomId) === channel) this.startSequencer(roomId, channel, lastId);
         return lastId;
       }),
     };
-    this.rooms.set(roomId, channel);
+    this.channels.set(roomId, channel);
     return channel;
   }
 
   private startSequencer(roomId: number, channel: RoomChannel, lastId: number): void {
     const sequencer = new RoomSequencer(lastId, {
-      fetchAfter: (afterId) => this.fetchAfter(roomId, afterId),
+      fetchAfter: (afterId) => this.deps.feed.messagesAfter(roomId, afterId, GAP_FILL_PAGE),
       deliver: (event) => this.fanOut(channel, event),
       gapWaitMs: this.deps.gapWaitMs,
     });
@@ -132,41 +207,21 @@ export class Hub {
   }
 
   private closeChannel(roomId: number, channel: RoomChannel): void {
-    this.rooms.delete(roomId);
+    this.channels.delete(roomId);
     channel.sequencer?.close();
     void channel.ready
       .catch(() => undefined)
-      .then(() => this.inOrder(roomId, () => this.deps.bus.unsubscribe(roomId)))
+      .then(() => this.roomSubscriptions.run(roomId, () => this.deps.feed.unsubscribeRoom(roomId)))
       .catch(() => undefined);
   }
 
-  /** Runs subscription changes of one room one after another; forgets the room when idle. */
-  private inOrder<T>(roomId: number, step: () => Promise<T>): Promise<T> {
-    const previous = this.subscriptions.get(roomId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(step);
-    this.subscriptions.set(roomId, next);
-    const forget = () => {
-      if (this.subscriptions.get(roomId) === next) this.subscriptions.delete(roomId);
-    };
-    next.then(forget, forget);
-    return next;
-  }
-
-  private async fetchAfter(roomId: number, afterId: number): Promise<RoomEvent[]> {
-    const messages = await this.deps.store.history(roomId, {
-      after: afterId,
-      limit: GAP_FILL_PAGE,
-    });
-    return messages.map((message) => toRoomEvent(message));
-  }
-
-  /** Serialised once by the storing node; the same bytes go to every receiving socket. */
+  /** Serialised once by the storing node; each frame shape is encoded once for every socket. */
   private fanOut(channel: RoomChannel, event: RoomEvent): void {
-    const payload = Buffer.from(event.wire);
+    const delivery = new Delivery(event);
     let delivered = 0;
-    for (const connection of channel.connections) {
-      if (connection.id === event.origin) connection.acknowledge(event);
-      else if (connection.deliver(event, payload)) delivered++;
+    for (const member of channel.members) {
+      if (member.id === event.origin) member.acknowledge(event);
+      else if (member.deliver(delivery)) delivered++;
     }
     this.deps.metrics.deliveries.inc(delivered);
     this.deps.metrics.deliveryLatency.observe((Date.now() - event.storedAt) / 1000);

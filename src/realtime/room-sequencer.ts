@@ -1,5 +1,5 @@
 // Puts one room's events back into id order, whichever node they come from, and fills gaps from the store.
-import type { RoomEvent } from '../bus/bus.js';
+import type { RoomEvent } from '../domain/bus.js';
 
 export interface SequencerDeps {
   /** Stored events of the room after `afterId`, oldest first (one page). */

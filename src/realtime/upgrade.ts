@@ -1,4 +1,4 @@
-// Turns an HTTP upgrade into a room connection: authenticate, authorise, then accept or refuse.
+// Turns an HTTP upgrade into a room socket or a stream: authenticate, authorise, then accept or refuse.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
@@ -6,14 +6,17 @@ import { WebSocketServer } from 'ws';
 import type { Accounts } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
 import { AppError, rawErrorResponse } from '../errors.js';
-import { Connection, type ConnectionContext } from './connection.js';
+import type { RealtimeContext } from './realtime-context.js';
+import { RoomSocket } from './room-socket.js';
+import { Stream } from './stream.js';
 
 const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
+const STREAM_PATH = /^\/v1\/stream\/?$/;
 
 export interface RealtimeOptions {
   readonly accounts: Accounts;
   readonly rooms: Rooms;
-  readonly context: ConnectionContext;
+  readonly context: RealtimeContext;
   readonly log: FastifyBaseLogger;
   readonly maxFrameBytes: number;
   readonly allowedOrigins: readonly string[] | undefined;
@@ -21,18 +24,24 @@ export interface RealtimeOptions {
 }
 
 export interface Realtime {
-  /** Stops the heartbeat; connections are closed by the hub. */
+  /** Stops the heartbeat; sockets are closed by the hub. */
   stop(): void;
 }
 
-interface ChatRequest {
-  readonly roomId: string | undefined;
-  readonly sessionId: string | undefined;
-  readonly after: number | undefined;
-}
+/** A room socket's upgrade names its room; a stream's names none. */
+type SocketRequest =
+  | {
+      readonly kind: 'room';
+      readonly roomId: string | undefined;
+      readonly sessionId: string | undefined;
+      readonly after: number | undefined;
+    }
+  | { readonly kind: 'stream'; readonly sessionId: string | undefined };
 
-function parseChatRequest(rawUrl: string | undefined): ChatRequest {
+function parseSocketRequest(rawUrl: string | undefined): SocketRequest {
   const url = new URL(rawUrl ?? '/', 'http://localhost');
+  const sessionId = url.searchParams.get('session_id') ?? undefined;
+  if (STREAM_PATH.test(url.pathname)) return { kind: 'stream', sessionId };
   const match = CHAT_PATH.exec(url.pathname);
   if (!match) throw new AppError('not_found');
   const after = url.searchParams.get('after');
@@ -40,8 +49,9 @@ function parseChatRequest(rawUrl: string | undefined): ChatRequest {
     throw new AppError('invalid_json', 'after must be a message id');
   }
   return {
+    kind: 'room',
     roomId: match[1],
-    sessionId: url.searchParams.get('session_id') ?? undefined,
+    sessionId,
     after: after === null ? undefined : Number(after),
   };
 }
@@ -72,17 +82,24 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     ) {
       throw new AppError('forbidden_origin');
     }
-    const chat = parseChatRequest(request.url);
+    const wanted = parseSocketRequest(request.url);
     refuseWhenStopping();
-    const session = await accounts.authenticate(chat.sessionId);
-    const roomId = await rooms.requireMember(session.user.id, chat.roomId);
+    const session = await accounts.authenticate(wanted.sessionId);
+    if (wanted.kind === 'stream') {
+      refuseWhenStopping();
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        void new Stream(ws, socket, session, context).start();
+      });
+      return;
+    }
+    const roomId = await rooms.requireMember(session.user.id, wanted.roomId);
     // Without after=, live from the room's last message at the upgrade: what another node stores
     // while this node subscribes to the room is then replayed from the store, not lost.
-    const after = chat.after ?? (await context.store.lastMessageId(roomId));
+    const after = wanted.after ?? (await context.feed.lastMessageId(roomId));
     // Shutdown may have begun while the checks ran: a socket opened now would miss the 1001.
     refuseWhenStopping();
     wss.handleUpgrade(request, socket, head, (ws) => {
-      void new Connection(ws, socket, session, roomId, context).start(after);
+      void new RoomSocket(ws, socket, session, roomId, context).start(after);
     });
   }
 

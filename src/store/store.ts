@@ -68,6 +68,8 @@ export interface Store extends ContactsPort {
   ): Promise<number>;
   /** The rooms `userId` belongs to, most recently active first, members by id. */
   roomsOf(userId: number): Promise<Room[]>;
+  /** Ids of the rooms `userId` belongs to, in no particular order: what a stream subscribes to. */
+  roomIdsOf(userId: number): Promise<number[]>;
   /** The room if `userId` is one of its members. */
   roomOfMember(roomId: number, userId: number): Promise<Room | undefined>;
   isMember(roomId: number, userId: number): Promise<boolean>;

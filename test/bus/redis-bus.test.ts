@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import type { Bus, BusListener, RoomEvent } from '../../src/bus/bus.js';
 import { type BusLog, openRedisBus } from '../../src/bus/redis-bus.js';
+import type { Bus, BusListener, RoomEvent } from '../../src/domain/bus.js';
+import type { ReadMoved, RoomCreated } from '../../src/domain/conversation-events.js';
 import { REDIS_URL, redisSkip } from '../helpers/cluster.js';
 import { freePort } from '../helpers/redis-server.js';
 
@@ -13,10 +14,22 @@ const quietLog: BusLog = { warn() {}, info() {} };
 class Recorder implements BusListener {
   readonly events: RoomEvent[] = [];
   readonly sessionsEnded: string[] = [];
+  readonly reads: ReadMoved[] = [];
+  readonly roomsCreated: RoomCreated[] = [];
   private wake: (() => void) | undefined;
 
   onRoomEvent(event: RoomEvent): void {
     this.events.push(event);
+    this.wake?.();
+  }
+
+  onReadMoved(event: ReadMoved): void {
+    this.reads.push(event);
+    this.wake?.();
+  }
+
+  onRoomCreated(event: RoomCreated): void {
+    this.roomsCreated.push(event);
     this.wake?.();
   }
 
@@ -43,6 +56,7 @@ function roomEvent(roomId: number, id: number): RoomEvent {
     roomId,
     id,
     previousId: id - 1,
+    userId: 1,
     wire: JSON.stringify({ id, text: `message ${id}`, user_id: 1, room_id: roomId }),
     storedAt: Date.now(),
     origin: 7,
@@ -68,14 +82,14 @@ describe('redis bus', { skip: redisSkip }, () => {
   });
   after(() => Promise.all([one?.close(), two?.close()]));
 
-  test('an event reaches this node at once and the subscribed nodes without local fields', async () => {
+  test('an event reaches this node at once and the subscribed nodes without its origin', async () => {
     await two.subscribe(1);
     const event = roomEvent(1, 2);
     one.publish(event);
     assert.deepEqual(heardByOne.events, [event], 'delivered locally before publish returns');
     await heardByTwo.until(() => heardByTwo.events.length === 1);
-    const { origin: _origin, clientId: _clientId, ...shared } = event;
-    assert.deepEqual(heardByTwo.events, [shared]);
+    const { origin: _origin, ...shared } = event;
+    assert.deepEqual(heardByTwo.events, [shared], 'the client id crosses: the author has streams');
     await settle();
     assert.equal(heardByOne.events.length, 1, 'a node ignores its own envelopes');
     heardByOne.events.length = 0;
@@ -94,6 +108,31 @@ describe('redis bus', { skip: redisSkip }, () => {
     assert.equal(heardByTwo.events.length, 1);
     heardByOne.events.length = 0;
     heardByTwo.events.length = 0;
+  });
+
+  test('a read marker crosses on the room channel, to subscribed nodes only', async () => {
+    const read = { roomId: 6, userId: 2, lastReadId: 57 };
+    one.publishReadMoved({ ...read, roomId: 7 });
+    await two.subscribe(6);
+    one.publishReadMoved(read);
+    assert.equal(heardByOne.reads.length, 2, 'delivered locally at once');
+    await heardByTwo.until(() => heardByTwo.reads.length === 1);
+    assert.deepEqual(heardByTwo.reads, [read]);
+    await two.unsubscribe(6);
+  });
+
+  test("a new room reaches the nodes subscribed to a member's channel, once per node", async () => {
+    const wire = '{"id":9,"users":[{"id":4,"login":"x\\ny"},{"id":5,"login":"z"}]}';
+    await two.subscribeUser(5);
+    one.publishRoomCreated({ roomId: 9, memberIds: [3, 4, 5], wire });
+    assert.deepEqual(heardByOne.roomsCreated, [{ roomId: 9, memberIds: [3, 4, 5], wire }]);
+    await heardByTwo.until(() => heardByTwo.roomsCreated.length === 1);
+    assert.deepEqual(heardByTwo.roomsCreated, [{ roomId: 9, memberIds: [5], wire }]);
+    await two.unsubscribeUser(5);
+    one.publishRoomCreated({ roomId: 10, memberIds: [5], wire });
+    await settle();
+    assert.equal(heardByTwo.roomsCreated.length, 1, 'unsubscribed: nothing more');
+    assert.equal(heardByOne.roomsCreated.length, 2, 'a node ignores its own envelopes');
   });
 
   test('a session end reaches every node once', async () => {

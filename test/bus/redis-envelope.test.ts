@@ -1,29 +1,57 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RoomEvent } from '../../src/bus/bus.js';
 import {
-  decodeRoomEvent,
+  decodeRoomChannel,
+  decodeRoomCreated,
   decodeSessionEnded,
+  encodeReadMoved,
+  encodeRoomCreated,
   encodeRoomEvent,
   encodeSessionEnded,
 } from '../../src/bus/redis-envelope.js';
+import type { RoomEvent } from '../../src/domain/bus.js';
 
 const event: RoomEvent = {
   roomId: 10,
   id: 8,
   previousId: 7,
+  userId: 1,
   wire: '{"id":8,"text":"И тебе привет\\nвторая строка","user_id":1,"room_id":10}',
   storedAt: 1_700_000_000_123,
   origin: 3,
-  clientId: 'c1',
+  clientId: 'c1 with\nnewline',
 };
 
 describe('redis envelope', () => {
-  test('a room event crosses with its wire untouched and without local fields', () => {
+  test('a room event crosses with its wire untouched and without its origin', () => {
     const payload = encodeRoomEvent('node-a', event);
     assert.ok(payload.endsWith(`\n${event.wire}`), 'the wire is sent as is');
-    const { origin: _origin, clientId: _clientId, ...shared } = event;
-    assert.deepEqual(decodeRoomEvent(payload), { node: 'node-a', body: shared });
+    const { origin: _origin, ...shared } = event;
+    assert.deepEqual(decodeRoomChannel(payload), {
+      node: 'node-a',
+      body: { kind: 'message', event: shared },
+    });
+    const withoutClientId = { ...shared, clientId: null };
+    assert.deepEqual(decodeRoomChannel(encodeRoomEvent('node-a', withoutClientId)), {
+      node: 'node-a',
+      body: { kind: 'message', event: withoutClientId },
+    });
+  });
+
+  test('a read marker crosses on the room channel', () => {
+    const read = { roomId: 10, userId: 2, lastReadId: 57 };
+    assert.deepEqual(decodeRoomChannel(encodeReadMoved('node-a', read)), {
+      node: 'node-a',
+      body: { kind: 'read', event: read },
+    });
+  });
+
+  test('a new room carries its id and its JSON as is', () => {
+    const wire = '{"id":4,"users":[{"id":1,"login":"a b\\nc"}]}';
+    assert.deepEqual(decodeRoomCreated(encodeRoomCreated('node-a', 4, wire)), {
+      node: 'node-a',
+      body: { roomId: 4, wire },
+    });
   });
 
   test('a session end carries the node and the session key', () => {
@@ -34,8 +62,23 @@ describe('redis envelope', () => {
   });
 
   test('malformed payloads are ignored', () => {
-    for (const payload of ['', 'no newline', 'n 1 2 3\n{}', 'n 1 2 x 4\n{}', ' 1 2 3 4\n{}']) {
-      assert.equal(decodeRoomEvent(payload), undefined, payload);
+    const roomChannel = [
+      '',
+      'no newline',
+      'm n 1 2 3 4\nnull\n{}',
+      'm n 1 2 x 4 5\nnull\n{}',
+      'm  1 2 3 4 5\nnull\n{}',
+      'm n 1 2 3 4 5\n{}',
+      'm n 1 2 3 4 5\n7\n{}',
+      'x n 1 2 3 4 5\nnull\n{}',
+      'r n 1 2',
+      'r n 1 2 3\n{}',
+    ];
+    for (const payload of roomChannel) {
+      assert.equal(decodeRoomChannel(payload), undefined, payload);
+    }
+    for (const payload of ['', 'n 4', 'n x\n{}', ' 4\n{}']) {
+      assert.equal(decodeRoomCreated(payload), undefined, payload);
     }
     for (const payload of ['', 'node', '\nkey', 'node\n']) {
       assert.equal(decodeSessionEnded(payload), undefined, payload);

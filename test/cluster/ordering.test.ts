@@ -66,7 +66,7 @@ for (const backend of backends()) {
       const channel = `${cluster.channelPrefix}room:${roomId}`;
       const subscribers = await redis.publish(
         channel,
-        encodeRoomEvent('late-node', toRoomEvent(late)),
+        encodeRoomEvent('late-node', toRoomEvent(late, Date.now())),
       );
       assert.equal(subscribers, 2, 'both nodes still hear the room');
       assert.ok(await onNode1.quiet(), 'the late publication is not delivered again');

@@ -1,13 +1,22 @@
 // The room sequencer puts a room's events back into id order, fills gaps from the store, drops repeats.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import type { RoomEvent } from '../../src/bus/bus.js';
+import type { RoomEvent } from '../../src/domain/bus.js';
 import { RoomSequencer } from '../../src/realtime/room-sequencer.js';
 
 const GAP_WAIT_MS = 100;
 
 function event(id: number, previousId: number, origin?: number): RoomEvent {
-  return { roomId: 1, id, previousId, wire: `{"id":${id}}`, storedAt: 0, origin };
+  return {
+    roomId: 1,
+    id,
+    previousId,
+    userId: 1,
+    wire: `{"id":${id}}`,
+    storedAt: 0,
+    clientId: null,
+    origin,
+  };
 }
 
 /** Lets the sequencer's awaited store read settle. */

@@ -14,6 +14,8 @@ function open(database: TestDatabase): Promise<Store> {
   return openStore({ databaseUrl: database.env.DATABASE_URL as string, databasePoolSize: 4 });
 }
 
+const ascending = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
+
 /** Each message's previous id is the id of the room's message just before it. */
 function assertChained(messages: readonly StoredMessage[], firstPreviousId = 0): void {
   let previousId = firstPreviousId;
@@ -148,10 +150,21 @@ for (const backend of backends()) {
       await createRoom(alice, bob);
       await createRoom(alice, bob, carol);
       await createRoom(bob, dave);
-      const sorted = (ids: number[]) => ids.sort((a, b) => a - b);
-      assert.deepEqual(sorted(await store.contactsOf(alice.id)), [bob.id, carol.id]);
-      assert.deepEqual(sorted(await store.contactsOf(bob.id)), [alice.id, carol.id, dave.id]);
+      assert.deepEqual(ascending(await store.contactsOf(alice.id)), [bob.id, carol.id]);
+      assert.deepEqual(ascending(await store.contactsOf(bob.id)), [alice.id, carol.id, dave.id]);
       assert.deepEqual(await store.contactsOf(loner.id), []);
+    });
+
+    test('room ids of a user: every room they are in, and only those', async () => {
+      const [alice, bob, carol] = [await createUser(), await createUser(), await createUser()];
+      const rooms = [
+        await createRoom(alice, bob),
+        await createRoom(alice),
+        await createRoom(carol),
+      ];
+      assert.deepEqual(ascending(await store.roomIdsOf(alice.id)), ascending(rooms.slice(0, 2)));
+      assert.deepEqual(await store.roomIdsOf(bob.id), [rooms[0]]);
+      assert.deepEqual(await store.roomIdsOf(userCount + 1000), []);
     });
 
     test('a batch is stored in order, chained per room, across many rooms', async () => {

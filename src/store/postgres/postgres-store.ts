@@ -54,6 +54,7 @@ const SQL = {
     JOIN users u ON u.id = m.user_id
     WHERE mine.user_id = $1
     ORDER BY r.last_activity_at DESC, r.last_message_id DESC, r.id DESC, u.id`,
+  roomIdsOf: 'SELECT room_id FROM room_members WHERE user_id = $1',
   roomOfMember: `SELECT m.room_id, u.id AS user_id, u.login
     FROM room_members m JOIN users u ON u.id = m.user_id
     WHERE m.room_id = $1 AND EXISTS
@@ -170,6 +171,11 @@ class PostgresStore implements Store {
 
   async roomsOf(userId: number): Promise<Room[]> {
     return groupRooms(await this.rows<MemberRow>('roomsOf', [userId]));
+  }
+
+  async roomIdsOf(userId: number): Promise<number[]> {
+    const rows = await this.rows<{ room_id: number }>('roomIdsOf', [userId]);
+    return rows.map((row) => row.room_id);
   }
 
   async roomOfMember(roomId: number, userId: number): Promise<Room | undefined> {

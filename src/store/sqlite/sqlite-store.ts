@@ -120,6 +120,9 @@ class SqliteStore implements Store {
          WHERE mine.user_id = ?
          ORDER BY r.last_activity_at DESC, r.last_message_id DESC, r.id DESC, u.id`,
       ),
+      roomIdsOf: db
+        .prepare<[number], number>('SELECT room_id FROM room_members WHERE user_id = ?')
+        .pluck(),
       roomOfMember: db.prepare<{ room: number; user: number }, MemberRow>(
         `SELECT m.room_id, u.id AS user_id, u.login
          FROM room_members m JOIN users u ON u.id = m.user_id
@@ -217,6 +220,10 @@ class SqliteStore implements Store {
 
   async roomsOf(userId: number): Promise<Room[]> {
     return groupRooms(this.sql.roomsOf.all(userId));
+  }
+
+  async roomIdsOf(userId: number): Promise<number[]> {
+    return this.sql.roomIdsOf.all(userId);
   }
 
   async roomOfMember(roomId: number, userId: number): Promise<Room | undefined> {

@@ -1,0 +1,16 @@
+// How many frames a client may send per second; past it, frames are refused until the second ends.
+export class FrameRate {
+  private windowStartedAt = 0;
+  private framesInWindow = 0;
+
+  constructor(private readonly perSecond: number) {}
+
+  /** Counts one frame; true when it is over the rate. */
+  exceeded(now = Date.now()): boolean {
+    if (now - this.windowStartedAt >= 1000) {
+      this.windowStartedAt = now;
+      this.framesInWindow = 0;
+    }
+    return ++this.framesInWindow > this.perSecond;
+  }
+}

@@ -1,0 +1,153 @@
+// One client's socket in one room (the original protocol): text frames in, messages, acks and
+// errors out, with the catch-up of `after=` first.
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import type { Session } from '../domain/accounts.js';
+import type { RoomEvent } from '../domain/bus.js';
+import { toMessageJson } from '../domain/messages.js';
+import { AppError, type ErrorCode } from '../errors.js';
+import { CatchUp } from './catch-up.js';
+import { CLOSE_CODES } from './close-codes.js';
+import { Delivery } from './delivery.js';
+import { FrameRate } from './frame-rate.js';
+import { ackFrame, errorFrame, parseFrame } from './frames.js';
+import type { HubMember } from './hub-member.js';
+import { Outbound } from './outbound.js';
+import type { RealtimeContext } from './realtime-context.js';
+import { handleSocket, type SocketHandler } from './socket-events.js';
+
+const wireOf = (event: RoomEvent) => event.wire;
+
+export class RoomSocket implements HubMember, SocketHandler {
+  readonly id: number;
+  private readonly out: Outbound;
+  private readonly rate: FrameRate;
+  /** Id of the last message this socket was sent: nothing at or below it is sent again. */
+  private lastSentId = 0;
+  /** Set while stored history is replayed; undefined once live. */
+  private catchUp: CatchUp | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    socket: Duplex,
+    readonly session: Session,
+    readonly roomId: number,
+    private readonly context: RealtimeContext,
+  ) {
+    this.id = context.newMemberId();
+    this.out = new Outbound(ws, socket, context.limits);
+    this.rate = new FrameRate(context.limits.messagesPerSecond);
+    handleSocket(ws, this);
+    // No frame is read before the room's fan-out includes this socket, so that the
+    // acknowledgement of every message it sends comes back through the fan-out, in id order.
+    ws.pause();
+  }
+
+  /** Joins the room's fan-out, replaying first what was stored after `after` until the join. */
+  async start(after: number): Promise<void> {
+    const { hub, feed } = this.context;
+    this.catchUp = new CatchUp(this.roomId, feed, this.out);
+    this.lastSentId = after;
+    try {
+      hub.add(this);
+      const joinedAfter = await hub.join(this, this.roomId);
+      this.ws.resume();
+      // An `after` past the room's last message must not hold back the messages still to come.
+      this.lastSentId = Math.min(after, joinedAfter);
+      this.lastSentId = await this.catchUp.replay(this.lastSentId, joinedAfter, wireOf);
+      this.goLive();
+    } catch {
+      this.out.close(CLOSE_CODES.serverError);
+    }
+  }
+
+  deliver(delivery: Delivery): boolean {
+    if (delivery.event.id <= this.lastSentId || !this.out.isOpen()) return false;
+    if (this.catchUp) {
+      this.catchUp.hold(delivery, delivery.forRoomSocket().length);
+      return false;
+    }
+    this.lastSentId = delivery.event.id;
+    return this.out.send(delivery.forRoomSocket());
+  }
+
+  acknowledge(event: RoomEvent): void {
+    if (!this.out.isOpen()) return;
+    if (this.catchUp) {
+      this.catchUp.hold(new Delivery(event), Buffer.byteLength(event.wire));
+      return;
+    }
+    this.lastSentId = Math.max(this.lastSentId, event.id);
+    if (event.clientId) this.out.send(ackFrame(event.wire, event.clientId));
+  }
+
+  /** Room sockets speak the original protocol: room signals are for streams only. */
+  signal(): void {}
+
+  receive(data: Buffer, isBinary: boolean): void {
+    const frame = parseFrame(data, isBinary);
+    const { clientId } = frame;
+    if (!frame.ok) {
+      this.sendError(frame.code, clientId);
+      return;
+    }
+    const refusal = this.context.refusal(this.rate);
+    if (refusal) {
+      this.sendError(refusal, clientId);
+      return;
+    }
+    const posted = {
+      roomId: this.roomId,
+      userId: this.session.user.id,
+      text: frame.text,
+      clientId,
+    };
+    this.context.messages.post(posted, this.id).then(
+      (stored) => {
+        // A retry of a stored client id is not published again: acknowledge it here.
+        if (stored.duplicate && clientId) {
+          this.out.send(ackFrame(JSON.stringify(toMessageJson(stored)), clientId));
+        }
+      },
+      (error: unknown) => {
+        this.sendError(error instanceof AppError ? error.code : 'unavailable', clientId);
+      },
+    );
+  }
+
+  pong(): void {
+    this.out.pong();
+  }
+
+  heartbeat(): void {
+    this.out.heartbeat();
+  }
+
+  close(code: number): void {
+    this.out.close(code);
+  }
+
+  shutDown(code: number, graceMs: number): Promise<void> {
+    return this.out.shutDown(code, graceMs);
+  }
+
+  closed(): void {
+    this.context.hub.remove(this);
+  }
+
+  private sendError(code: ErrorCode, clientId: string | null): void {
+    this.out.send(errorFrame(code, clientId));
+  }
+
+  /** What the fan-out brought during the replay goes out now, in order, after the replay. */
+  private goLive(): void {
+    const held = this.catchUp?.release() ?? [];
+    this.catchUp = undefined;
+    let delivered = 0;
+    for (const delivery of held) {
+      if (delivery.event.origin === this.id) this.acknowledge(delivery.event);
+      else if (this.deliver(delivery)) delivered++;
+    }
+    this.context.limits.metrics.deliveries.inc(delivered);
+  }
+}

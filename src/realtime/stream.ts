@@ -1,0 +1,160 @@
+// One device's stream: a member of every room of its user. `ready` once every room's fan-out
+// includes it, then messages, new rooms and read markers; client frames are checked and routed.
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import type { Session } from '../domain/accounts.js';
+import type { RoomEvent } from '../domain/bus.js';
+import type { ErrorCode } from '../errors.js';
+import { CatchUp } from './catch-up.js';
+import { CLOSE_CODES } from './close-codes.js';
+import { Delivery } from './delivery.js';
+import { FrameRate } from './frame-rate.js';
+import type { Follower } from './hub-member.js';
+import { Outbound } from './outbound.js';
+import type { RealtimeContext } from './realtime-context.js';
+import { handleSocket, type SocketHandler } from './socket-events.js';
+import {
+  parseStreamFrame,
+  readyFrame,
+  roomFrame,
+  type StreamRequest,
+  streamErrorFrame,
+} from './stream-frames.js';
+
+export class Stream implements Follower, SocketHandler {
+  readonly id: number;
+  private readonly out: Outbound;
+  private readonly rate: FrameRate;
+  /** Until `ready`: the joins still under way (rooms created meanwhile included). */
+  private joining: Promise<unknown>[] | undefined = [];
+  /** Rooms created since `ready`, caught up from their first message: few, and only briefly. */
+  private readonly newRooms = new Map<number, CatchUp>();
+
+  constructor(
+    private readonly ws: WebSocket,
+    socket: Duplex,
+    readonly session: Session,
+    private readonly context: RealtimeContext,
+  ) {
+    this.id = context.newMemberId();
+    this.out = new Outbound(ws, socket, context.limits);
+    this.rate = new FrameRate(context.limits.messagesPerSecond);
+    handleSocket(ws, this);
+    // Client frames name rooms: they are read once the stream is in all of them.
+    ws.pause();
+  }
+
+  /** Joins every room of the user, then says `ready`. */
+  async start(): Promise<void> {
+    const { hub, feed } = this.context;
+    try {
+      hub.add(this);
+      // First the new rooms, then the list: a room created meanwhile is in one or the other.
+      await hub.follow(this);
+      for (const roomId of await feed.roomIdsOf(this.session.user.id)) this.joinQuietly(roomId);
+      while (this.joining && this.joining.length > 0) await Promise.all(this.joining.splice(0));
+      this.joining = undefined;
+      this.out.send(readyFrame([]));
+      this.ws.resume();
+    } catch {
+      this.out.close(CLOSE_CODES.serverError);
+    }
+  }
+
+  /** Before `ready` nothing is sent: the client reads what it missed after `ready`. */
+  deliver(delivery: Delivery): boolean {
+    if (this.joining) return false;
+    const frame = delivery.forStream(this.session.user.id);
+    const catchUp = this.newRooms.get(delivery.event.roomId);
+    if (catchUp) {
+      catchUp.hold(delivery, frame.length);
+      return false;
+    }
+    return this.out.send(frame);
+  }
+
+  /** A stream sends no messages: nothing is its own to acknowledge. */
+  acknowledge(): void {}
+
+  signal(frame: Buffer): void {
+    if (!this.joining) this.out.send(frame);
+  }
+
+  roomCreated(roomId: number, wire: string): void {
+    if (this.context.hub.isJoined(this, roomId)) return;
+    if (this.joining) {
+      this.joinQuietly(roomId);
+      return;
+    }
+    this.out.send(roomFrame(wire));
+    void this.catchUpNewRoom(roomId);
+  }
+
+  receive(data: Buffer, isBinary: boolean): void {
+    const frame = parseStreamFrame(data, isBinary);
+    const refusal = frame.ok ? this.context.refusal(this.rate) : frame.code;
+    if (refusal) this.sendError(refusal, frame.clientId);
+    else if (frame.ok) this.handle(frame.request, frame.clientId);
+  }
+
+  pong(): void {
+    this.out.pong();
+  }
+
+  heartbeat(): void {
+    this.out.heartbeat();
+  }
+
+  close(code: number): void {
+    this.out.close(code);
+  }
+
+  shutDown(code: number, graceMs: number): Promise<void> {
+    return this.out.shutDown(code, graceMs);
+  }
+
+  closed(): void {
+    this.context.hub.unfollow(this);
+    this.context.hub.remove(this);
+  }
+
+  private handle(request: StreamRequest, clientId: string | null): void {
+    if (!this.context.hub.isJoined(this, request.roomId)) {
+      this.sendError('room_not_found', clientId);
+      return;
+    }
+    this.context.typing?.typing(this.session, request.roomId);
+  }
+
+  private joinQuietly(roomId: number): void {
+    this.joining?.push(this.context.hub.join(this, roomId));
+  }
+
+  /**
+   * A room created after `ready`: its `room` frame went first, then every message of it from the
+   * first, those stored before the join from the store, the live ones after them.
+   */
+  private async catchUpNewRoom(roomId: number): Promise<void> {
+    const catchUp = new CatchUp(roomId, this.context.feed, this.out);
+    this.newRooms.set(roomId, catchUp);
+    try {
+      const joinedAfter = await this.context.hub.join(this, roomId);
+      await catchUp.replay(0, joinedAfter, (event) => this.frameOf(event));
+      const held = catchUp.release();
+      for (const delivery of held) this.out.send(delivery.forStream(this.session.user.id));
+      this.context.limits.metrics.deliveries.inc(held.length);
+    } catch {
+      this.out.close(CLOSE_CODES.serverError);
+    } finally {
+      this.newRooms.delete(roomId);
+    }
+  }
+
+  private frameOf(event: RoomEvent): Buffer {
+    return new Delivery(event).forStream(this.session.user.id);
+  }
+
+  private sendError(code: ErrorCode, clientId: string | null): void {
+    this.out.send(streamErrorFrame(code, clientId));
+  }
+}
