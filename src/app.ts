@@ -11,9 +11,11 @@ import { Messages } from './domain/messages.js';
 import { argon2Hasher } from './domain/password.js';
 import { Rooms } from './domain/rooms.js';
 import { type Clock, systemClock } from './domain/types.js';
+import { Typing } from './domain/typing.js';
 import { Users } from './domain/users.js';
 import { buildHttpServer } from './http/server.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { openPresence } from './presence/open-presence.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
 import { Hub } from './realtime/hub.js';
 import { RealtimeContext } from './realtime/realtime-context.js';
@@ -63,8 +65,11 @@ export async function createServer(
   });
   const batcher = new MessageBatcher(store, (message, origin) => flow.published(message, origin));
   const messages = new Messages(store, batcher, clock, config.messageMaxChars);
-  const hub = new Hub({ feed: flow, metrics, gapWaitMs: GAP_WAIT_MS });
+  const presence = await openPresence(config, store);
+  const hub = new Hub({ feed: flow, presence, metrics, gapWaitMs: GAP_WAIT_MS });
   flow.deliverTo(hub);
+  presence.announceTo(hub);
+  const typing = new Typing(flow);
 
   const http = await buildHttpServer(config, {
     accounts,
@@ -84,6 +89,8 @@ export async function createServer(
     messagesPerSecond: config.wsMessagesPerSecond,
     metrics,
   });
+  context.presence = presence;
+  context.typing = { typing: (session, roomId) => typing.signal(session.user.id, roomId) };
   const realtime = attachRealtime(http.server, {
     accounts,
     rooms,
@@ -117,6 +124,7 @@ export async function createServer(
       realtime.stop();
       await batcher.drain();
       await hub.closeAll(CLOSE_CODES.goingAway);
+      await presence.close();
       await http.close();
       await bus.close();
       await store.close();

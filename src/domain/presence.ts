@@ -36,6 +36,8 @@ export interface PresenceAudience {
 
 /** What the realtime layer reports and asks; `presenceOff` answers when presence is disabled. */
 export interface PresencePort {
+  /** The streams of this node, told of changes from now on. */
+  announceTo(audience: PresenceAudience): void;
   /** A WebSocket of the user opened on this node. */
   connected(userId: number): void;
   /** A WebSocket of the user closed on this node. */
@@ -57,13 +59,16 @@ export interface PresenceLog {
 export interface PresenceOptions {
   readonly directory: PresenceDirectory;
   readonly contacts: ContactsPort;
-  readonly audience: PresenceAudience;
   readonly graceMs: number;
   readonly log: PresenceLog;
 }
 
+/** Until the streams are attached, no one listens. */
+const nobody: PresenceAudience = { listening: false, tell() {} };
+
 /** PRESENCE=false: nothing is counted, stored or sent. */
 export const presenceOff: PresencePort = {
+  announceTo() {},
   connected() {},
   disconnected() {},
   contactsOf: async () => [],
@@ -80,9 +85,14 @@ export class Presence implements PresencePort {
   private readonly announced = new Set<number>();
   /** Users whose contacts are being read: a change meanwhile is told once the read is done. */
   private readonly announcing = new Set<number>();
+  private audience: PresenceAudience = nobody;
 
   constructor(private readonly options: PresenceOptions) {
     options.directory.listen((userId) => this.settle(userId));
+  }
+
+  announceTo(audience: PresenceAudience): void {
+    this.audience = audience;
   }
 
   connected(userId: number): void {
@@ -146,7 +156,7 @@ export class Presence implements PresencePort {
     if (this.announcing.has(userId)) return;
     const online = this.isOnline(userId);
     if (online === this.announced.has(userId)) return;
-    if (!this.options.audience.listening) {
+    if (!this.audience.listening) {
       this.record(userId, online);
       return;
     }
@@ -158,7 +168,7 @@ export class Presence implements PresencePort {
         const now = this.isOnline(userId);
         if (now === this.announced.has(userId)) return;
         this.record(userId, now);
-        this.options.audience.tell(contacts, { userId, online: now });
+        this.audience.tell(contacts, { userId, online: now });
       },
       (error: unknown) => {
         this.announcing.delete(userId);

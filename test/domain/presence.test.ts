@@ -57,10 +57,10 @@ function setup(contactsOf: (userId: number) => Promise<number[]> = async () => [
         return contactsOf(userId);
       },
     },
-    audience,
     graceMs: GRACE_MS,
     log: { warn: () => {} },
   });
+  presence.announceTo(audience);
   return { presence, told, audience, queries, ...fake };
 }
 
