@@ -6,7 +6,10 @@ const ANNOUNCE_RETRY_MS = 1000;
 
 /** What the other nodes know: this node reports its present users, and hears theirs. */
 export interface PresenceDirectory {
-  /** `changed(userId)` is called whenever the user appears on or vanishes from every other node. */
+  /**
+   * `changed(userId)` is called for every user already present elsewhere, then whenever a user
+   * appears on or vanishes from every other node.
+   */
   listen(changed: (userId: number) => void): void;
   /** The user is present on this node (a socket open, or within the grace period). */
   arrived(userId: number): void;

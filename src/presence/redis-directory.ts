@@ -100,6 +100,8 @@ class RedisDirectory implements PresenceDirectory {
 
   listen(changed: (userId: number) => void): void {
     this.changed = changed;
+    // The users found while starting, before anyone listened.
+    for (const userId of this.elsewhere.keys()) changed(userId);
   }
 
   arrived(userId: number): void {
@@ -192,6 +194,7 @@ class RedisDirectory implements PresenceDirectory {
     transaction
       .set(this.nodeKey(this.node), this.version, 'PX', NODE_TTL_MS)
       .sadd(this.nodesKey, this.node)
+      .pexpire(this.nodesKey, NODE_TTL_MS)
       .publish(this.channel, `${this.node} ${this.version} *`);
     return this.run(transaction);
   }
@@ -202,7 +205,8 @@ class RedisDirectory implements PresenceDirectory {
         .multi()
         .set(this.nodeKey(this.node), this.version, 'PX', NODE_TTL_MS)
         .pexpire(this.usersKey(this.node), NODE_TTL_MS)
-        .sadd(this.nodesKey, this.node),
+        .sadd(this.nodesKey, this.node)
+        .pexpire(this.nodesKey, NODE_TTL_MS),
     );
   }
 

@@ -5,10 +5,10 @@ import {
   decodeRoomCreated,
   decodeSessionEnded,
   encodeReadMoved,
-  encodeTyping,
   encodeRoomCreated,
   encodeRoomEvent,
   encodeSessionEnded,
+  encodeTyping,
 } from '../../src/bus/redis-envelope.js';
 import type { RoomEvent } from '../../src/domain/bus.js';
 

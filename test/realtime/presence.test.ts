@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
 import { createRoom, registerUser, registerUsers, type TestUser } from '../helpers/http.js';
 import { eventually } from '../helpers/observe.js';
+import { shownOnline } from '../helpers/presence.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { ChatClient, type Frame } from '../helpers/ws.js';
 
@@ -13,17 +14,6 @@ const GRACE_SECONDS = 1;
 const PAST_GRACE_MS = GRACE_SECONDS * 1000 + 700;
 
 const isPresence = (frame: Frame) => frame.type === 'presence';
-
-/** Who a client shows online: its `ready` list, then every `presence` frame after it. */
-function shownOnline(client: ChatClient): number[] {
-  const online = new Set<number>();
-  for (const frame of client.received) {
-    if (frame.type === 'ready') for (const userId of frame.online) online.add(userId);
-    if (isPresence(frame) && frame.online) online.add(frame.user_id);
-    if (isPresence(frame) && !frame.online) online.delete(frame.user_id);
-  }
-  return [...online].sort((a, b) => a - b);
-}
 
 /** Opens the user's stream and waits for its `ready` frame. */
 async function openStream(
