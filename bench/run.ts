@@ -19,15 +19,19 @@ import { idle } from './scenarios/idle.js';
 import { login } from './scenarios/login.js';
 import { manyRooms } from './scenarios/many-rooms.js';
 import { presence } from './scenarios/presence.js';
+import { streamFanOut } from './scenarios/stream-fan-out.js';
+import { streamIdle } from './scenarios/stream-idle.js';
 import { twoNodes } from './scenarios/two-nodes.js';
 import { typing } from './scenarios/typing.js';
 import { SETUP_PASSWORD_HASH } from './targets/chat-server.js';
 
 const SCENARIOS: Scenario[] = [
   fanOut,
+  streamFanOut,
   manyRooms,
   cpuPerDelivery,
   idle,
+  streamIdle,
   http,
   login,
   twoNodes,

@@ -12,6 +12,8 @@ export interface ConnectionSpec {
   readonly userId: number;
   readonly roomId: number;
   readonly sends: boolean;
+  /** A stream (`/v1/stream`): open once it said `ready`; its messages come in stream frames. */
+  readonly stream?: boolean;
 }
 
 export interface RunPlan {
@@ -110,6 +112,8 @@ export interface ReceivedMessage {
 
 const TEXT_FIELD = '"text":"';
 const ID_FIELD = '{"id":';
+/** How a stream wraps the message JSON that room sockets receive as is. */
+const STREAM_MESSAGE = '{"type":"message","message":';
 
 /** Reads a non-negative integer at `start`, ending before `stop`; -1 when there is none. */
 function integerAt(frame: string, start: number, stop: number): number {
@@ -131,8 +135,10 @@ export function readMessage(frame: string, into: ReceivedMessage): boolean {
   const textAt = frame.indexOf(TEXT_FIELD);
   if (textAt < 0) return false;
   into.id = 0;
-  if (frame.startsWith(ID_FIELD)) {
-    into.id = integerAt(frame, ID_FIELD.length, frame.indexOf(',', ID_FIELD.length));
+  const messageAt = frame.startsWith(STREAM_MESSAGE) ? STREAM_MESSAGE.length : 0;
+  if (frame.startsWith(ID_FIELD, messageAt)) {
+    const idAt = messageAt + ID_FIELD.length;
+    into.id = integerAt(frame, idAt, frame.indexOf(',', idAt));
     if (into.id < 0) return false;
   }
   const parts = [0, 0, 0, 0];

@@ -74,17 +74,20 @@ function openSocket(spec: ConnectionSpec): Promise<void> {
       lastId: 0,
       received: 0,
     };
-    ws.once('open', () => {
+    const opened = () => {
       sockets.push(socket);
       if (spec.sends) senders.push(socket);
+      ws.on('message', (data: Buffer) => onFrame(socket, data));
       resolve();
-    });
+    };
+    // A stream's first frame is `ready`: from then on it hears every message of its rooms.
+    if (spec.stream) ws.once('message', opened);
+    else ws.once('open', opened);
     ws.once('unexpected-response', (_request, response) => {
       reject(new Error(`upgrade refused with ${response.statusCode}`));
       ws.terminate();
     });
     ws.on('error', (error) => reject(error));
-    ws.on('message', (data: Buffer) => onFrame(socket, data));
     ws.on('close', (code) => {
       if (closing) return;
       stats.unexpectedCloses++;

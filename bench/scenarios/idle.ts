@@ -26,7 +26,7 @@ export interface IdleResult {
   readonly bytesPerConnection: number;
 }
 
-async function settledRss(target: WsTarget): Promise<number> {
+export async function settledRss(target: WsTarget): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   await collectGarbage(target.child);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS / 3));
@@ -65,7 +65,7 @@ async function measure(context: BenchContext, target: WsTarget): Promise<IdleRes
   }
 }
 
-function mib(bytes: number): string {
+export function mib(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
 }
 

@@ -14,7 +14,7 @@ export class CatchUp {
   constructor(
     private readonly roomId: number,
     private readonly feed: RoomFeed,
-    private readonly out: Outbound,
+    private readonly out: Pick<Outbound, 'admits' | 'isOpen' | 'sendStored'>,
   ) {}
 
   /** Holds a live delivery of `bytes` for later; a client past its budget is closed as slow. */

@@ -9,41 +9,34 @@ import { AppError, type ErrorCode } from '../errors.js';
 import { CatchUp } from './catch-up.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Delivery } from './delivery.js';
-import { FrameRate } from './frame-rate.js';
 import { ackFrame, errorFrame, parseFrame } from './frames.js';
 import type { HubMember } from './hub-member.js';
-import { Outbound } from './outbound.js';
 import type { RealtimeContext } from './realtime-context.js';
-import { handleSocket, type SocketHandler } from './socket-events.js';
+import { SocketMember } from './socket-member.js';
 
 const wireOf = (event: RoomEvent) => event.wire;
 
-export class RoomSocket implements HubMember, SocketHandler {
-  readonly id: number;
-  private readonly out: Outbound;
-  private readonly rate: FrameRate;
+export class RoomSocket extends SocketMember implements HubMember {
   /** Id of the last message this socket was sent: nothing at or below it is sent again. */
   private lastSentId = 0;
   /** Set while stored history is replayed; undefined once live. */
   private catchUp: CatchUp | undefined;
 
   constructor(
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     socket: Duplex,
-    readonly session: Session,
+    session: Session,
     readonly roomId: number,
-    private readonly context: RealtimeContext,
+    context: RealtimeContext,
   ) {
-    this.id = context.newMemberId();
-    this.out = new Outbound(ws, socket, context.limits);
-    this.rate = new FrameRate(context.limits.messagesPerSecond);
-    handleSocket(ws, this);
-    // No frame is read before the room's fan-out includes this socket, so that the
-    // acknowledgement of every message it sends comes back through the fan-out, in id order.
-    ws.pause();
+    super(ws, socket, session, context);
   }
 
-  /** Joins the room's fan-out, replaying first what was stored after `after` until the join. */
+  /**
+   * Joins the room's fan-out, replaying first what was stored after `after` until the join. No
+   * frame was read before: the acknowledgement of every message this socket sends comes back
+   * through the fan-out, in id order.
+   */
   async start(after: number): Promise<void> {
     const { hub, feed } = this.context;
     this.catchUp = new CatchUp(this.roomId, feed, this.out);
@@ -113,22 +106,6 @@ export class RoomSocket implements HubMember, SocketHandler {
         this.sendError(error instanceof AppError ? error.code : 'unavailable', clientId);
       },
     );
-  }
-
-  pong(): void {
-    this.out.pong();
-  }
-
-  heartbeat(): void {
-    this.out.heartbeat();
-  }
-
-  close(code: number): void {
-    this.out.close(code);
-  }
-
-  shutDown(code: number, graceMs: number): Promise<void> {
-    return this.out.shutDown(code, graceMs);
   }
 
   closed(): void {

@@ -1,18 +1,12 @@
 // One device's stream: a member of every room of its user. `ready` once every room's fan-out
 // includes it, then messages, new rooms and read markers; client frames are checked and routed.
-import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
-import type { Session } from '../domain/accounts.js';
 import type { RoomEvent } from '../domain/bus.js';
 import type { ErrorCode } from '../errors.js';
 import { CatchUp } from './catch-up.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Delivery } from './delivery.js';
-import { FrameRate } from './frame-rate.js';
 import type { Follower } from './hub-member.js';
-import { Outbound } from './outbound.js';
-import type { RealtimeContext } from './realtime-context.js';
-import { handleSocket, type SocketHandler } from './socket-events.js';
+import { SocketMember } from './socket-member.js';
 import {
   parseStreamFrame,
   readyFrame,
@@ -21,30 +15,13 @@ import {
   streamErrorFrame,
 } from './stream-frames.js';
 
-export class Stream implements Follower, SocketHandler {
-  readonly id: number;
-  private readonly out: Outbound;
-  private readonly rate: FrameRate;
+export class Stream extends SocketMember implements Follower {
   /** Until `ready`: the joins still under way (rooms created meanwhile included). */
   private joining: Promise<unknown>[] | undefined = [];
   /** Rooms created since `ready`, caught up from their first message: few, and only briefly. */
-  private readonly newRooms = new Map<number, CatchUp>();
+  private newRooms: Map<number, CatchUp> | undefined;
 
-  constructor(
-    private readonly ws: WebSocket,
-    socket: Duplex,
-    readonly session: Session,
-    private readonly context: RealtimeContext,
-  ) {
-    this.id = context.newMemberId();
-    this.out = new Outbound(ws, socket, context.limits);
-    this.rate = new FrameRate(context.limits.messagesPerSecond);
-    handleSocket(ws, this);
-    // Client frames name rooms: they are read once the stream is in all of them.
-    ws.pause();
-  }
-
-  /** Joins every room of the user, then says `ready` with the contacts online. */
+  /** Joins every room of the user, then says `ready` with the contacts online; client frames (they name rooms) are read from then on. */
   async start(): Promise<void> {
     const { hub, feed, presence } = this.context;
     const userId = this.session.user.id;
@@ -71,7 +48,7 @@ export class Stream implements Follower, SocketHandler {
   deliver(delivery: Delivery): boolean {
     if (this.joining) return false;
     const frame = delivery.forStream(this.session.user.id);
-    const catchUp = this.newRooms.get(delivery.event.roomId);
+    const catchUp = this.newRooms?.get(delivery.event.roomId);
     if (catchUp) {
       catchUp.hold(delivery, frame.length);
       return false;
@@ -103,22 +80,6 @@ export class Stream implements Follower, SocketHandler {
     else if (frame.ok) this.handle(frame.request, frame.clientId);
   }
 
-  pong(): void {
-    this.out.pong();
-  }
-
-  heartbeat(): void {
-    this.out.heartbeat();
-  }
-
-  close(code: number): void {
-    this.out.close(code);
-  }
-
-  shutDown(code: number, graceMs: number): Promise<void> {
-    return this.out.shutDown(code, graceMs);
-  }
-
   closed(): void {
     this.context.hub.unfollow(this);
     this.context.hub.remove(this);
@@ -142,6 +103,7 @@ export class Stream implements Follower, SocketHandler {
    */
   private async catchUpNewRoom(roomId: number): Promise<void> {
     const catchUp = new CatchUp(roomId, this.context.feed, this.out);
+    this.newRooms ??= new Map();
     this.newRooms.set(roomId, catchUp);
     try {
       const joinedAfter = await this.context.hub.join(this, roomId);
@@ -152,7 +114,8 @@ export class Stream implements Follower, SocketHandler {
     } catch {
       this.out.close(CLOSE_CODES.serverError);
     } finally {
-      this.newRooms.delete(roomId);
+      this.newRooms?.delete(roomId);
+      if (this.newRooms?.size === 0) this.newRooms = undefined;
     }
   }
 

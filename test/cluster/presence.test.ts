@@ -35,7 +35,7 @@ for (const backend of backends()) {
     });
 
     async function stream(node: number, user: TestUser) {
-      const client = await ChatClient.openStream(cluster.node(node).wsUrl, user.session);
+      const client = await ChatClient.stream(cluster.node(node).wsUrl, user.session);
       clients.push(client);
       const ready = await client.find((frame) => frame.type === 'ready');
       return { client, ready };
@@ -52,7 +52,7 @@ for (const backend of backends()) {
 
       // Moving from node 2 to node 1 within the grace: nobody hears of it.
       await bobStream.client.close();
-      const moved = await ChatClient.openStream(cluster.node(0).wsUrl, bob.session);
+      const moved = await ChatClient.stream(cluster.node(0).wsUrl, bob.session);
       assert.equal(await watcher.quiet(PAST_GRACE_MS), true);
 
       await moved.close();
@@ -95,15 +95,15 @@ for (const backend of backends()) {
     test('takes its users offline on the other node; started again, it shows no ghost', async () => {
       const [alice, bob, carol] = await registerUsers(cluster.node(0).url, 3);
       await createRoom(cluster.node(0).url, alice, [bob, carol]);
-      const watcher = await ChatClient.openStream(cluster.node(0).wsUrl, alice.session);
-      await ChatClient.openStream(cluster.node(1).wsUrl, bob.session);
+      const watcher = await ChatClient.stream(cluster.node(0).wsUrl, alice.session);
+      await ChatClient.stream(cluster.node(1).wsUrl, bob.session);
       await untilShown(watcher, bob.id, true);
 
       process.kill(cluster.node(1).pid, 'SIGKILL');
       const killedAt = Date.now();
       // Started again at once, while the killed node's entries are still in Redis.
       const restarted = await cluster.addNode();
-      const carolStream = await ChatClient.openStream(restarted.wsUrl, carol.session);
+      const carolStream = await ChatClient.stream(restarted.wsUrl, carol.session);
       await untilShown(watcher, bob.id, false, DEAD_NODE_MS);
       await untilShown(carolStream, bob.id, false, DEAD_NODE_MS - (Date.now() - killedAt));
       assert.ok(Date.now() - killedAt < DEAD_NODE_MS);
@@ -134,13 +134,13 @@ for (const backend of backends()) {
     test('each node keeps counting its own users; once Redis is back they agree again', async () => {
       const [alice, near, far] = await registerUsers(cluster.node(0).url, 3);
       await createRoom(cluster.node(0).url, alice, [near, far]);
-      const watcher = await ChatClient.openStream(cluster.node(0).wsUrl, alice.session);
+      const watcher = await ChatClient.stream(cluster.node(0).wsUrl, alice.session);
       await watcher.find((frame) => frame.type === 'ready');
       await redis.stop();
 
-      const nearStream = await ChatClient.openStream(cluster.node(0).wsUrl, near.session);
+      const nearStream = await ChatClient.stream(cluster.node(0).wsUrl, near.session);
       await untilShown(watcher, near.id, true);
-      const farStream = await ChatClient.openStream(cluster.node(1).wsUrl, far.session);
+      const farStream = await ChatClient.stream(cluster.node(1).wsUrl, far.session);
       const farReady = await farStream.find((frame) => frame.type === 'ready');
       assert.ok(!farReady.online.includes(near.id), 'node 2 cannot know of node 1 without Redis');
 

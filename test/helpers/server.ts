@@ -1,7 +1,7 @@
 // Starts a real server on port 0 for a test, on a throw-away database of the chosen backend.
 import { type ChatServer, createServer, type ServerOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Backend } from './backends.js';
+import type { Backend, TestDatabase } from './backends.js';
 import { sqlite } from './backends.js';
 
 /** Fast hashing and generous limits, so tests spend their time on behaviour. */
@@ -24,12 +24,14 @@ export interface TestServer {
 
 export interface StartOptions extends ServerOptions {
   readonly backend?: Backend;
+  /** A database shared with other servers (nodes of one cluster): not dropped by this one. */
+  readonly database?: TestDatabase;
   readonly env?: Record<string, string>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const backend = options.backend ?? sqlite;
-  const database = await backend.createDatabase();
+  const database = options.database ?? (await backend.createDatabase());
   const config = loadConfig({ ...TEST_ENV, ...database.env, ...options.env });
   const server = await createServer(config, options);
   const url = await server.listen();
@@ -39,7 +41,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     server,
     async close() {
       await server.close();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

@@ -43,8 +43,8 @@ export class ChatClient {
     return ChatClient.connect(`${wsBase}/v1/rooms/${roomId}/chat`, session, options);
   }
 
-  /** Opens the user's stream (every room at once); rejects like `open` when refused. */
-  static openStream(
+  /** Opens the session's stream (`WS /v1/stream`), refused like `open`. */
+  static stream(
     wsBase: string,
     session: string | undefined,
     options: OpenOptions = {},

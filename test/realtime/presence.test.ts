@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
 import { createRoom, registerUser, registerUsers, type TestUser } from '../helpers/http.js';
 import { eventually } from '../helpers/observe.js';
-import { shownOnline } from '../helpers/presence.js';
+import { shownOnline, untilShown } from '../helpers/presence.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { ChatClient, type Frame } from '../helpers/ws.js';
 
@@ -20,7 +20,7 @@ async function openStream(
   wsUrl: string,
   user: TestUser,
 ): Promise<{ client: ChatClient; ready: Frame }> {
-  const client = await ChatClient.openStream(wsUrl, user.session);
+  const client = await ChatClient.stream(wsUrl, user.session);
   const ready = await client.find((frame) => frame.type === 'ready');
   return { client, ready };
 }
@@ -86,7 +86,7 @@ for (const backend of backends()) {
       const [alice, bob] = await registerUsers(server.url, 2);
       const room = await createRoom(server.url, alice, [bob]);
       const watcher = (await stream(alice)).client;
-      const bobStream = await ChatClient.openStream(server.wsUrl, bob.session);
+      const bobStream = await ChatClient.stream(server.wsUrl, bob.session);
       await watcher.find(isPresence);
 
       await bobStream.close();
@@ -104,11 +104,32 @@ for (const backend of backends()) {
       assert.deepEqual(shownOnline(late), []);
     });
 
+    test('sockets opened and closed in bursts, some before ready or abruptly: offline in the end', async () => {
+      const [alice, bob] = await registerUsers(server.url, 2);
+      const room = await createRoom(server.url, alice, [bob]);
+      const watcher = (await stream(alice)).client;
+      const cycle = async (n: number) => {
+        const roomSocket = n % 4 === 0;
+        const client = roomSocket
+          ? await ChatClient.open(server.wsUrl, room, bob.session)
+          : await ChatClient.stream(server.wsUrl, bob.session);
+        if (!roomSocket && n % 3 === 0) await client.find((frame) => frame.type === 'ready');
+        if (n % 2 === 0) client.socket.terminate();
+        else await client.close();
+      };
+      for (let round = 0; round < 5; round++) {
+        await Promise.all(Array.from({ length: 12 }, (_, n) => cycle(round * 12 + n + 1)));
+      }
+      await untilShown(watcher, bob.id, false);
+      assert.equal(await watcher.quiet(PAST_GRACE_MS), true);
+      assert.deepEqual(shownOnline(watcher), []);
+    });
+
     test('a user sharing no room never appears in online lists or presence frames', async () => {
       const [alice, stranger] = await registerUsers(server.url, 2);
       await createRoom(server.url, alice, []);
       const watcher = (await stream(alice)).client;
-      const strangerStream = await ChatClient.openStream(server.wsUrl, stranger.session);
+      const strangerStream = await ChatClient.stream(server.wsUrl, stranger.session);
       await strangerStream.close();
       assert.equal(await watcher.quiet(PAST_GRACE_MS), true);
       assert.equal(
@@ -135,7 +156,7 @@ for (const backend of backends()) {
       const bobSocket = await ChatClient.open(server.wsUrl, room, bob.session);
       const { client: watcher, ready } = await openStream(server.wsUrl, alice);
       assert.deepEqual(ready.online, []);
-      const bobStream = await ChatClient.openStream(server.wsUrl, bob.session);
+      const bobStream = await ChatClient.stream(server.wsUrl, bob.session);
       await bobStream.close();
       await bobSocket.close();
       assert.equal(await watcher.quiet(500), true);

@@ -30,7 +30,7 @@ for (const backend of backends()) {
     });
 
     async function stream(user: TestUser): Promise<ChatClient> {
-      const client = await ChatClient.openStream(server.wsUrl, user.session);
+      const client = await ChatClient.stream(server.wsUrl, user.session);
       clients.push(client);
       assert.equal((await client.next()).type, 'ready');
       return client;
