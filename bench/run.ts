@@ -19,9 +19,11 @@ import { http } from './scenarios/http.js';
 import { idle } from './scenarios/idle.js';
 import { login } from './scenarios/login.js';
 import { manyRooms } from './scenarios/many-rooms.js';
+import { presence } from './scenarios/presence.js';
 import { streamFanOut } from './scenarios/stream-fan-out.js';
 import { streamIdle } from './scenarios/stream-idle.js';
 import { twoNodes } from './scenarios/two-nodes.js';
+import { typing } from './scenarios/typing.js';
 import { SETUP_PASSWORD_HASH } from './targets/chat-server.js';
 
 const SCENARIOS: Scenario[] = [
@@ -35,6 +37,8 @@ const SCENARIOS: Scenario[] = [
   conversation,
   login,
   twoNodes,
+  presence,
+  typing,
 ];
 const RESULTS_DIR = 'bench/results';
 const PROFILE_DIR = `${RESULTS_DIR}/profiles`;

@@ -13,11 +13,13 @@ import { ReadMarkers } from './domain/read-markers.js';
 import { Rooms } from './domain/rooms.js';
 import { SendLimiter } from './domain/send-limiter.js';
 import { type Clock, systemClock } from './domain/types.js';
+import { Typing } from './domain/typing.js';
 import { Users } from './domain/users.js';
 import { AuthThrottle } from './http/auth-throttle.js';
 import { buildHttpServer } from './http/server.js';
 import { openLimiters } from './limits/open-limiters.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { openPresence } from './presence/open-presence.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
 import { Hub } from './realtime/hub.js';
 import { RealtimeContext } from './realtime/realtime-context.js';
@@ -75,8 +77,11 @@ export async function createServer(
     (error) => http.log.error({ err: error }, 'publishing a stored message failed'),
   );
   const messages = new Messages(store, batcher, clock, config.messageMaxChars);
-  const hub = new Hub({ feed: flow, metrics, gapWaitMs: GAP_WAIT_MS });
+  const presence = await openPresence(config, store);
+  const hub = new Hub({ feed: flow, presence, metrics, gapWaitMs: GAP_WAIT_MS });
   flow.deliverTo(hub);
+  presence.announceTo(hub);
+  const typing = new Typing(flow);
 
   const limiters = await openLimiters(config);
   const http = await buildHttpServer(config, {
@@ -105,6 +110,8 @@ export async function createServer(
     messagesPerSecond: config.wsMessagesPerSecond,
     metrics,
   });
+  context.presence = presence;
+  context.typing = { typing: (session, roomId) => typing.signal(session.user.id, roomId) };
   const realtime = attachRealtime(http.server, {
     accounts,
     rooms,
@@ -138,6 +145,7 @@ export async function createServer(
       realtime.stop();
       await batcher.drain();
       await hub.closeAll(CLOSE_CODES.goingAway);
+      await presence.close();
       await http.close();
       await bus.close();
       await limiters.close();

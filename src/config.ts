@@ -174,6 +174,17 @@ const SETTINGS = {
     default: undefined,
     desc: 'Comma-separated browser origins allowed to open WebSockets (unset: any)',
   }),
+  PRESENCE: flag({
+    default: true,
+    desc: 'Track who is online and tell their contacts (false: no presence work, online lists empty)',
+  }),
+  PRESENCE_GRACE_SECONDS: integer(
+    0,
+    3600,
+  )({
+    default: 10,
+    desc: 'A user is announced offline only after this long without any open WebSocket',
+  }),
   SHUTDOWN_TIMEOUT_SECONDS: integer(
     1,
     600,
@@ -209,6 +220,8 @@ export interface Config {
   readonly wsPingIntervalMs: number;
   readonly metricsToken: string | undefined;
   readonly allowedOrigins: readonly string[] | undefined;
+  readonly presence: boolean;
+  readonly presenceGraceMs: number;
   readonly shutdownTimeoutMs: number;
 }
 
@@ -259,6 +272,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: e.ALLOWED_ORIGINS?.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    presence: e.PRESENCE,
+    presenceGraceMs: e.PRESENCE_GRACE_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   });
 }

@@ -29,6 +29,8 @@ describe('loadConfig', () => {
     assert.equal(config.allowedOrigins, undefined);
     assert.equal(config.metricsToken, undefined, 'a fresh install does not serve /metrics');
     assert.equal(config.shutdownTimeoutMs, 10_000);
+    assert.equal(config.presence, true);
+    assert.equal(config.presenceGraceMs, 10_000);
     assert.equal(config.logLevel, 'info');
     assert.ok(Object.isFrozen(config));
   });
@@ -46,6 +48,8 @@ describe('loadConfig', () => {
       ALLOWED_ORIGINS: 'https://a.example, https://b.example,,',
       WS_PING_INTERVAL_SECONDS: '5',
       LOG_LEVEL: 'silent',
+      PRESENCE: 'off',
+      PRESENCE_GRACE_SECONDS: '0',
     });
     assert.equal(config.port, 0);
     assert.equal(config.host, '0.0.0.0');
@@ -58,6 +62,8 @@ describe('loadConfig', () => {
     assert.deepEqual(config.allowedOrigins, ['https://a.example', 'https://b.example']);
     assert.equal(config.wsPingIntervalMs, 5000);
     assert.equal(config.logLevel, 'silent');
+    assert.equal(config.presence, false);
+    assert.equal(config.presenceGraceMs, 0);
     assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl, 'sqlite::memory:');
   });
 
@@ -84,6 +90,8 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'maybe'],
     ['METRICS_TOKEN', 'too-short'],
     ['METRICS_TOKEN', 'has a space in the middle'],
+    ['PRESENCE', 'sometimes'],
+    ['PRESENCE_GRACE_SECONDS', '-1'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused, naming the variable`, () => {
@@ -134,6 +142,8 @@ describe('helpText', () => {
       'WS_PING_INTERVAL_SECONDS',
       'METRICS_TOKEN',
       'ALLOWED_ORIGINS',
+      'PRESENCE',
+      'PRESENCE_GRACE_SECONDS',
       'SHUTDOWN_TIMEOUT_SECONDS',
     ];
     for (const name of names) assert.match(text, new RegExp(`^  ${name} `, 'm'), name);

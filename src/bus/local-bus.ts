@@ -2,6 +2,7 @@
 
 import type { Bus, BusListener, RoomEvent } from '../domain/bus.js';
 import type { ReadMoved, RoomCreated } from '../domain/conversation-events.js';
+import type { TypingSignal } from '../domain/typing.js';
 
 export class LocalBus implements Bus {
   private listener: BusListener | undefined;
@@ -16,6 +17,10 @@ export class LocalBus implements Bus {
 
   publishReadMoved(event: ReadMoved): void {
     this.listener?.onReadMoved(event);
+  }
+
+  publishTyping(signal: TypingSignal): void {
+    this.listener?.onTyping(signal);
   }
 
   publishRoomCreated(event: RoomCreated): void {

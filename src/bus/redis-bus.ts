@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Bus, BusListener, RoomEvent } from '../domain/bus.js';
 import type { ReadMoved, RoomCreated } from '../domain/conversation-events.js';
+import type { TypingSignal } from '../domain/typing.js';
 import {
   decodeRoomChannel,
   decodeRoomCreated,
@@ -12,6 +13,7 @@ import {
   encodeRoomCreated,
   encodeRoomEvent,
   encodeSessionEnded,
+  encodeTyping,
 } from './redis-envelope.js';
 
 /** Reconnect quickly (100 ms, 200 ms, … at most 1 s apart) so nodes resume soon after Redis does. */
@@ -46,7 +48,7 @@ export async function openRedisBus(options: RedisBusOptions): Promise<Bus> {
 }
 
 /** Settles when `promise` does or after `ms`, whichever comes first; never rejects. */
-async function atMost(ms: number, promise: Promise<unknown>): Promise<void> {
+export async function atMost(ms: number, promise: Promise<unknown>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const elapsed = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, ms);
@@ -108,6 +110,11 @@ class RedisBus implements Bus {
   publishReadMoved(event: ReadMoved): void {
     this.listener?.onReadMoved(event);
     this.send(this.roomChannel(event.roomId), encodeReadMoved(this.node, event));
+  }
+
+  publishTyping(signal: TypingSignal): void {
+    this.listener?.onTyping(signal);
+    this.send(this.roomChannel(signal.roomId), encodeTyping(this.node, signal));
   }
 
   publishRoomCreated(event: RoomCreated): void {
@@ -211,6 +218,7 @@ class RedisBus implements Bus {
     if (!envelope || envelope.node === this.node) return;
     const { body } = envelope;
     if (body.kind === 'message') this.listener?.onRoomEvent(body.event);
+    else if (body.kind === 'typing') this.listener?.onTyping(body.event);
     else this.listener?.onReadMoved(body.event);
   }
 

@@ -2,6 +2,7 @@
 // each tagged with the sending node.
 import type { RoomEvent } from '../domain/bus.js';
 import type { ReadMoved } from '../domain/conversation-events.js';
+import type { TypingSignal } from '../domain/typing.js';
 
 export interface Envelope<T> {
   /** The node that published it: a node ignores its own, already delivered locally. */
@@ -12,7 +13,8 @@ export interface Envelope<T> {
 /** What a room's channel carries: its messages and its members' read markers. */
 export type RoomChannelEvent =
   | { readonly kind: 'message'; readonly event: RoomEvent }
-  | { readonly kind: 'read'; readonly event: ReadMoved };
+  | { readonly kind: 'read'; readonly event: ReadMoved }
+  | { readonly kind: 'typing'; readonly event: TypingSignal };
 
 /** A room created with the user whose channel carried it; the other members are not listed. */
 export interface RoomCreatedForUser {
@@ -53,9 +55,11 @@ export function decodeRoomChannel(payload: string): Envelope<RoomChannelEvent> |
   const body =
     kind === 'r' && rest === undefined
       ? decodeRead(fields)
-      : kind === 'm' && rest !== undefined
-        ? decodeMessage(fields, rest)
-        : undefined;
+      : kind === 't' && rest === undefined
+        ? decodeTyping(fields)
+        : kind === 'm' && rest !== undefined
+          ? decodeMessage(fields, rest)
+          : undefined;
   return body && { node, body };
 }
 
@@ -64,6 +68,17 @@ function decodeRead(fields: readonly string[]): RoomChannelEvent | undefined {
   if (!read) return undefined;
   const [roomId, userId, lastReadId] = read as [number, number, number];
   return { kind: 'read', event: { roomId, userId, lastReadId } };
+}
+
+export function encodeTyping(node: string, signal: TypingSignal): string {
+  return `t ${node} ${signal.roomId} ${signal.userId}`;
+}
+
+function decodeTyping(fields: readonly string[]): RoomChannelEvent | undefined {
+  const typing = numbers(fields, 2);
+  if (!typing) return undefined;
+  const [roomId, userId] = typing as [number, number];
+  return { kind: 'typing', event: { roomId, userId } };
 }
 
 function decodeMessage(fields: readonly string[], rest: string): RoomChannelEvent | undefined {

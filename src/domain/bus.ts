@@ -1,5 +1,6 @@
 // The fan-out port: how stored messages and conversation events reach every node that needs them.
 import type { ReadMoved, RoomCreated } from './conversation-events.js';
+import type { TypingSignal } from './typing.js';
 
 export interface RoomEvent {
   readonly roomId: number;
@@ -21,6 +22,7 @@ export interface RoomEvent {
 export interface BusListener {
   onRoomEvent(event: RoomEvent): void;
   onReadMoved(event: ReadMoved): void;
+  onTyping(signal: TypingSignal): void;
   /** Told with the members that have streams on this node, at least. */
   onRoomCreated(event: RoomCreated): void;
   /** A session was logged out somewhere: its sockets must close. */
@@ -33,6 +35,8 @@ export interface Bus {
   publish(event: RoomEvent): void;
   /** Like a message: to this node and the nodes subscribed to the room. */
   publishReadMoved(event: ReadMoved): void;
+  /** Like a read marker: to this node and the nodes subscribed to the room. */
+  publishTyping(signal: TypingSignal): void;
   /** To this node and the nodes subscribed to any of the members. */
   publishRoomCreated(event: RoomCreated): void;
   /** Resolves once the room's events from every node reach the listener. */

@@ -5,11 +5,13 @@ import type { ConversationEvents, ReadMoved, RoomCreated } from './conversation-
 import { toRoomEvent } from './messages.js';
 import type { MessageStore, StoredMessage } from './ports/messages.js';
 import type { RoomStore } from './ports/rooms.js';
+import type { TypingPublisher, TypingSignal } from './typing.js';
 
 /** What this node's sockets are told, whichever node the change happened on. */
 export interface ConversationListener {
   message(event: RoomEvent): void;
   readMoved(event: ReadMoved): void;
+  typing(signal: TypingSignal): void;
   roomCreated(event: RoomCreated): void;
   /** A session was logged out: its sockets close. */
   sessionEnded(sessionKey: string): void;
@@ -45,7 +47,7 @@ export interface MessageFlowDeps {
   readonly forgetSession: (sessionKey: string) => void;
 }
 
-export class MessageFlow implements ConversationEvents, RoomFeed {
+export class MessageFlow implements ConversationEvents, RoomFeed, TypingPublisher {
   constructor(private readonly deps: MessageFlowDeps) {}
 
   /** Stored → published: told by the batcher of each new message, in id order. */
@@ -62,6 +64,10 @@ export class MessageFlow implements ConversationEvents, RoomFeed {
     this.deps.bus.publishReadMoved(event);
   }
 
+  publishTyping(signal: TypingSignal): void {
+    this.deps.bus.publishTyping(signal);
+  }
+
   /** A session was logged out on this node: its sockets close on every node. */
   sessionEnded(sessionKey: string): void {
     this.deps.bus.publishSessionEnded(sessionKey);
@@ -72,6 +78,7 @@ export class MessageFlow implements ConversationEvents, RoomFeed {
     this.deps.bus.listen({
       onRoomEvent: (event) => listener.message(event),
       onReadMoved: (event) => listener.readMoved(event),
+      onTyping: (signal) => listener.typing(signal),
       onRoomCreated: (event) => listener.roomCreated(event),
       onSessionEnded: (sessionKey) => {
         this.deps.forgetSession(sessionKey);

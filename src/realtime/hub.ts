@@ -3,13 +3,15 @@
 import type { RoomEvent } from '../domain/bus.js';
 import type { ReadMoved, RoomCreated } from '../domain/conversation-events.js';
 import type { ConversationListener, RoomFeed } from '../domain/message-flow.js';
+import type { PresenceAudience, PresenceChange, PresencePort } from '../domain/presence.js';
+import type { TypingSignal } from '../domain/typing.js';
 import type { Metrics } from '../metrics.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Delivery } from './delivery.js';
 import type { Follower, HubMember } from './hub-member.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RoomSequencer } from './room-sequencer.js';
-import { readFrame } from './stream-frames.js';
+import { presenceFrame, readFrame, typingFrame } from './stream-frames.js';
 
 const GAP_FILL_PAGE = 200;
 /** How long a client gets to answer a closing handshake before its socket is cut. */
@@ -25,13 +27,18 @@ interface RoomChannel {
   readonly ready: Promise<number>;
 }
 
+/** What the hub reports of its members' comings and goings. */
+export type PresenceReporter = Pick<PresencePort, 'connected' | 'disconnected'>;
+
 export interface HubDeps {
   readonly feed: RoomFeed;
+  /** Told of every member added and removed; none when presence is off. */
+  readonly presence?: PresenceReporter;
   readonly metrics: Pick<Metrics, 'openSockets' | 'deliveries' | 'deliveryLatency'>;
   readonly gapWaitMs: number;
 }
 
-export class Hub implements ConversationListener {
+export class Hub implements ConversationListener, PresenceAudience {
   private readonly channels = new Map<number, RoomChannel>();
   /** Every member of this node, with the ids of the rooms it joined. */
   private readonly members = new Map<HubMember, Set<number>>();
@@ -63,6 +70,7 @@ export class Hub implements ConversationListener {
     siblings.add(member);
     this.sessions.set(member.session.key, siblings);
     this.deps.metrics.openSockets.inc();
+    this.deps.presence?.connected(member.session.user.id);
   }
 
   /** The member's socket is gone: it leaves every room it joined. */
@@ -75,6 +83,7 @@ export class Hub implements ConversationListener {
     siblings?.delete(member);
     if (siblings?.size === 0) this.sessions.delete(member.session.key);
     this.deps.metrics.openSockets.dec();
+    this.deps.presence?.disconnected(member.session.user.id);
   }
 
   /**
@@ -143,6 +152,23 @@ export class Hub implements ConversationListener {
     const payload = Buffer.from(frame);
     for (const member of channel.members) {
       if (member.session.user.id !== exceptUserId) member.signal(payload);
+    }
+  }
+
+  /** To the room's streams, but not to the typist's own. */
+  typing(signal: TypingSignal): void {
+    this.signal(signal.roomId, typingFrame(signal), signal.userId);
+  }
+
+  /** Streams follow their user: presence changes are told only where one is open. */
+  get listening(): boolean {
+    return this.followers.size > 0;
+  }
+
+  tell(recipients: readonly number[], change: PresenceChange): void {
+    const payload = Buffer.from(presenceFrame(change));
+    for (const userId of recipients) {
+      for (const follower of this.followers.get(userId) ?? []) follower.signal(payload);
     }
   }
 

@@ -3,6 +3,7 @@
 import type { Session } from '../domain/accounts.js';
 import type { RoomFeed } from '../domain/message-flow.js';
 import type { Messages } from '../domain/messages.js';
+import { type PresencePort, presenceOff } from '../domain/presence.js';
 import type { ErrorCode } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { FrameRate } from './frame-rate.js';
@@ -24,6 +25,8 @@ export class RealtimeContext {
   accepting = true;
   /** Unset, typing frames are checked and then dropped. */
   typing: TypingRelay | undefined;
+  /** Who is online, for a stream's `ready`; off unless the server turns it on. */
+  presence: Pick<PresencePort, 'contactsOf' | 'onlineAmong'> = presenceOff;
   private lastMemberId = 0;
 
   constructor(

@@ -1,6 +1,8 @@
 // The stream's frames: each one a JSON object with a `type`, both ways.
 import type { ReadMoved } from '../domain/conversation-events.js';
 import { parseId } from '../domain/ids.js';
+import type { PresenceChange } from '../domain/presence.js';
+import type { TypingSignal } from '../domain/typing.js';
 import type { ErrorCode } from '../errors.js';
 import { isObject } from './frames.js';
 
@@ -61,6 +63,14 @@ export function readFrame(event: ReadMoved): string {
     user_id: event.userId,
     last_read_id: event.lastReadId,
   });
+}
+
+export function typingFrame(signal: TypingSignal): string {
+  return JSON.stringify({ type: 'typing', room_id: signal.roomId, user_id: signal.userId });
+}
+
+export function presenceFrame(change: PresenceChange): string {
+  return JSON.stringify({ type: 'presence', user_id: change.userId, online: change.online });
 }
 
 export function streamErrorFrame(code: ErrorCode, clientId: string | null): string {

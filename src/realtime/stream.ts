@@ -21,17 +21,23 @@ export class Stream extends SocketMember implements Follower {
   /** Rooms created since `ready`, caught up from their first message: few, and only briefly. */
   private newRooms: Map<number, CatchUp> | undefined;
 
-  /** Joins every room of the user, then says `ready`; client frames (they name rooms) are read from then on. */
+  /** Joins every room of the user, then says `ready` with the contacts online; client frames (they name rooms) are read from then on. */
   async start(): Promise<void> {
-    const { hub, feed } = this.context;
+    const { hub, feed, presence } = this.context;
+    const userId = this.session.user.id;
     try {
       hub.add(this);
       // First the new rooms, then the list: a room created meanwhile is in one or the other.
       await hub.follow(this);
-      for (const roomId of await feed.roomIdsOf(this.session.user.id)) this.joinQuietly(roomId);
+      const [roomIds, contacts] = await Promise.all([
+        feed.roomIdsOf(userId),
+        presence.contactsOf(userId),
+      ]);
+      for (const roomId of roomIds) this.joinQuietly(roomId);
       while (this.joining && this.joining.length > 0) await Promise.all(this.joining.splice(0));
       this.joining = undefined;
-      this.out.send(readyFrame([]));
+      // In the same turn as the first presence frame may pass: the list and the frames agree.
+      this.out.send(readyFrame(presence.onlineAmong(contacts)));
       this.ws.resume();
     } catch {
       this.out.close(CLOSE_CODES.serverError);

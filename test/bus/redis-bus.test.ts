@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { type BusLog, openRedisBus } from '../../src/bus/redis-bus.js';
 import type { Bus, BusListener, RoomEvent } from '../../src/domain/bus.js';
 import type { ReadMoved, RoomCreated } from '../../src/domain/conversation-events.js';
+import type { TypingSignal } from '../../src/domain/typing.js';
 import { REDIS_URL, redisSkip } from '../helpers/cluster.js';
 import { freePort } from '../helpers/redis-server.js';
 
@@ -15,6 +16,7 @@ class Recorder implements BusListener {
   readonly events: RoomEvent[] = [];
   readonly sessionsEnded: string[] = [];
   readonly reads: ReadMoved[] = [];
+  readonly typing: TypingSignal[] = [];
   readonly roomsCreated: RoomCreated[] = [];
   private wake: (() => void) | undefined;
 
@@ -25,6 +27,11 @@ class Recorder implements BusListener {
 
   onReadMoved(event: ReadMoved): void {
     this.reads.push(event);
+    this.wake?.();
+  }
+
+  onTyping(signal: TypingSignal): void {
+    this.typing.push(signal);
     this.wake?.();
   }
 
@@ -119,6 +126,17 @@ describe('redis bus', { skip: redisSkip }, () => {
     await heardByTwo.until(() => heardByTwo.reads.length === 1);
     assert.deepEqual(heardByTwo.reads, [read]);
     await two.unsubscribe(6);
+  });
+
+  test('typing crosses on the room channel, to subscribed nodes only', async () => {
+    const signal = { roomId: 8, userId: 3 };
+    one.publishTyping({ ...signal, roomId: 9 });
+    await two.subscribe(8);
+    one.publishTyping(signal);
+    assert.equal(heardByOne.typing.length, 2, 'delivered locally at once');
+    await heardByTwo.until(() => heardByTwo.typing.length === 1);
+    assert.deepEqual(heardByTwo.typing, [signal]);
+    await two.unsubscribe(8);
   });
 
   test("a new room reaches the nodes subscribed to a member's channel, once per node", async () => {

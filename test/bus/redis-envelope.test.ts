@@ -8,6 +8,7 @@ import {
   encodeRoomCreated,
   encodeRoomEvent,
   encodeSessionEnded,
+  encodeTyping,
 } from '../../src/bus/redis-envelope.js';
 import type { RoomEvent } from '../../src/domain/bus.js';
 
@@ -44,6 +45,17 @@ describe('redis envelope', () => {
       node: 'node-a',
       body: { kind: 'read', event: read },
     });
+  });
+
+  test('typing crosses on the room channel; a malformed one is dropped', () => {
+    const signal = { roomId: 10, userId: 2 };
+    assert.deepEqual(decodeRoomChannel(encodeTyping('node-a', signal)), {
+      node: 'node-a',
+      body: { kind: 'typing', event: signal },
+    });
+    assert.equal(decodeRoomChannel('t node-a 10'), undefined);
+    assert.equal(decodeRoomChannel('t node-a 10 x'), undefined);
+    assert.equal(decodeRoomChannel('t node-a 10 2\n{}'), undefined);
   });
 
   test('a new room carries its id and its JSON as is', () => {

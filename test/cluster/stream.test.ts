@@ -28,7 +28,13 @@ for (const backend of backends()) {
   describe(`stream across spawned nodes (${backend.name})`, { skip: redisSkip }, () => {
     let cluster: Cluster;
     before(async () => {
-      cluster = await startCluster({ size: 2, backend, redisUrl: REDIS_URL as string });
+      // Presence frames have suites of their own (cluster/presence.test.ts).
+      cluster = await startCluster({
+        size: 2,
+        backend,
+        redisUrl: REDIS_URL as string,
+        env: { PRESENCE: 'false' },
+      });
     });
     after(() => cluster?.close());
 
@@ -118,6 +124,7 @@ for (const backend of backends()) {
     before(async () => {
       database = await backend.createDatabase();
       const env = {
+        PRESENCE: 'false',
         REDIS_URL: REDIS_URL as string,
         REDIS_CHANNEL_PREFIX: `test:${process.pid}:${randomBytes(4).toString('hex')}:`,
       };

@@ -7,6 +7,7 @@ import type { RoomEvent } from '../../src/domain/bus.js';
 import type { ReadMoved, RoomCreated } from '../../src/domain/conversation-events.js';
 import { type ConversationListener, MessageFlow } from '../../src/domain/message-flow.js';
 import type { HistoryRange, StoredMessage } from '../../src/domain/ports/messages.js';
+import type { TypingSignal } from '../../src/domain/typing.js';
 
 const CREATED_AT = 1_700_000_000;
 
@@ -24,12 +25,15 @@ function stored(id: number): StoredMessage {
 }
 
 class Recorder implements ConversationListener {
-  readonly heard: Array<RoomEvent | ReadMoved | RoomCreated | string> = [];
+  readonly heard: Array<RoomEvent | ReadMoved | RoomCreated | TypingSignal | string> = [];
   message(event: RoomEvent) {
     this.heard.push(event);
   }
   readMoved(event: ReadMoved) {
     this.heard.push(event);
+  }
+  typing(signal: TypingSignal) {
+    this.heard.push(signal);
   }
   roomCreated(event: RoomCreated) {
     this.heard.push(event);
@@ -99,9 +103,11 @@ describe('MessageFlow', () => {
     const created = { roomId: 3, memberIds: [1, 2], wire: '{}' };
     const read = { roomId: 3, userId: 1, lastReadId: 6 };
     flow.roomCreated(created);
+    const typing = { roomId: 3, userId: 2 };
     flow.readMoved(read);
+    flow.publishTyping(typing);
     flow.sessionEnded('key');
-    assert.deepEqual(listener.heard, [created, read, 'key']);
+    assert.deepEqual(listener.heard, [created, read, typing, 'key']);
     assert.deepEqual(forgotten, ['key']);
   });
 });

@@ -33,6 +33,8 @@ export interface Cluster {
   readonly channelPrefix: string;
   /** The environment that points a process at the cluster's database. */
   readonly databaseEnv: Record<string, string>;
+  /** Starts one more node (a restart of a killed one, say), appended to `nodes`. */
+  addNode(): Promise<ClusterNode>;
   close(): Promise<void>;
 }
 
@@ -67,38 +69,49 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   const processes: NodeProcess[] = [];
   const outputs: string[][] = [];
-  for (let index = 0; index < options.size; index++) {
+  const spawnNode = () => {
+    const index = processes.length;
     const output: string[] = [];
     outputs.push(output);
-    processes.push(
-      startNode(
-        env,
-        (line) => {
-          output.push(line);
-          if (SHOW_LOGS) process.stderr.write(`[node ${index + 1}] ${line}\n`);
-        },
-        CHILD_DEADLINE_MS,
-      ),
+    const started = startNode(
+      env,
+      (line) => {
+        output.push(line);
+        if (SHOW_LOGS) process.stderr.write(`[node ${index + 1}] ${line}\n`);
+      },
+      CHILD_DEADLINE_MS,
     );
-  }
+    processes.push(started);
+    return { started, output };
+  };
+  for (let index = 0; index < options.size; index++) spawnNode();
   const close = async () => {
     await Promise.all(processes.map((node) => node.stop()));
     await database.drop();
   };
+  const nodeOf = (url: string, started: NodeProcess, output: string[]): ClusterNode => ({
+    url,
+    wsUrl: url.replace(/^http/, 'ws'),
+    pid: started.pid,
+    output,
+  });
   try {
     const urls = await Promise.all(processes.map((node) => node.url));
-    const nodes = urls.map((url, index) => ({
-      url,
-      wsUrl: url.replace(/^http/, 'ws'),
-      pid: (processes[index] as NodeProcess).pid,
-      output: outputs[index] as string[],
-    }));
+    const nodes = urls.map((url, index) =>
+      nodeOf(url, processes[index] as NodeProcess, outputs[index] as string[]),
+    );
     const node = (index: number) => {
       const found = nodes[index];
       if (!found) throw new Error(`the cluster has no node ${index}`);
       return found;
     };
-    return { nodes, node, channelPrefix, databaseEnv: database.env, close };
+    const addNode = async () => {
+      const { started, output } = spawnNode();
+      const added = nodeOf(await started.url, started, output);
+      nodes.push(added);
+      return added;
+    };
+    return { nodes, node, channelPrefix, databaseEnv: database.env, addNode, close };
   } catch (error) {
     await close();
     throw new Error(`${(error as Error).message}\n${outputs.flat().join('\n')}`);

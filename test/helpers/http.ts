@@ -57,6 +57,17 @@ export async function registerUser(base: string, login = uniqueLogin()): Promise
   return { id: info.body.id, login, session };
 }
 
+/** A tuple of `N` users: destructured without checks for missing ones. */
+type Users<N extends number, Acc extends TestUser[] = []> = Acc['length'] extends N
+  ? Acc
+  : Users<N, [...Acc, TestUser]>;
+
+/** `count` new users, registered at once. */
+export async function registerUsers<N extends number>(base: string, count: N): Promise<Users<N>> {
+  const users = await Promise.all(Array.from({ length: count }, () => registerUser(base)));
+  return users as Users<N>;
+}
+
 export async function createRoom(
   base: string,
   owner: TestUser,

@@ -9,6 +9,8 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { ChatClient, type Frame } from '../helpers/ws.js';
 
 const MAX_FRAME_BYTES = 64 * 1024;
+/** Presence frames have suites of their own (presence.test.ts): here a stream hears only these. */
+const NO_PRESENCE = { PRESENCE: 'false' } as const;
 
 /** The stream, once it said `ready`. */
 async function openStream(server: TestServer, user: TestUser): Promise<ChatClient> {
@@ -48,7 +50,11 @@ for (const backend of backends()) {
     before(async () => {
       server = await startServer({
         backend,
-        env: { ALLOWED_ORIGINS: origin, WS_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES) },
+        env: {
+          ...NO_PRESENCE,
+          ALLOWED_ORIGINS: origin,
+          WS_MAX_FRAME_BYTES: String(MAX_FRAME_BYTES),
+        },
       });
     });
     after(() => server.close());
@@ -267,6 +273,7 @@ for (const backend of backends()) {
       startServer({
         backend,
         env: {
+          ...NO_PRESENCE,
           WS_MAX_BUFFERED_BYTES: String(maxBufferedBytes),
           MESSAGE_MAX_CHARS: String(textChars),
           ...env,

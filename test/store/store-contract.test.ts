@@ -22,6 +22,8 @@ function open(database: TestDatabase): Promise<Store> {
   });
 }
 
+const ascending = (ids: readonly number[]) => [...ids].sort((a, b) => a - b);
+
 /** Each message's previous id is the id of the room's message just before it. */
 function assertChained(messages: readonly StoredMessage[], firstPreviousId = 0): void {
   let previousId = firstPreviousId;
@@ -164,6 +166,22 @@ for (const backend of backends()) {
       assert.deepEqual(await roomIds(userCount + 1000), []);
     });
 
+    test('contacts: everyone sharing a room, once, never the user', async () => {
+      const [alice, bob, carol, dave, loner] = [
+        await createUser(),
+        await createUser(),
+        await createUser(),
+        await createUser(),
+        await createUser(),
+      ];
+      await createRoom(alice, bob);
+      await createRoom(alice, bob, carol);
+      await createRoom(bob, dave);
+      assert.deepEqual(ascending(await store.contactsOf(alice.id)), [bob.id, carol.id]);
+      assert.deepEqual(ascending(await store.contactsOf(bob.id)), [alice.id, carol.id, dave.id]);
+      assert.deepEqual(await store.contactsOf(loner.id), []);
+    });
+
     test('room ids of a user: every room they are in, and only those', async () => {
       const [alice, bob, carol] = [await createUser(), await createUser(), await createUser()];
       const rooms = [
@@ -171,8 +189,7 @@ for (const backend of backends()) {
         await createRoom(alice),
         await createRoom(carol),
       ];
-      const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
-      assert.deepEqual(sorted(await store.roomIdsOf(alice.id)), sorted(rooms.slice(0, 2)));
+      assert.deepEqual(ascending(await store.roomIdsOf(alice.id)), ascending(rooms.slice(0, 2)));
       assert.deepEqual(await store.roomIdsOf(bob.id), [rooms[0]]);
       assert.deepEqual(await store.roomIdsOf(userCount + 1000), []);
     });

@@ -83,6 +83,9 @@ const SQL = {
   isMember: 'SELECT 1 FROM room_members WHERE room_id = $1 AND user_id = $2',
   lastMessageIdForMember: `SELECT r.last_message_id FROM room_members m JOIN rooms r ON r.id = m.room_id
     WHERE m.room_id = $1 AND m.user_id = $2`,
+  contactsOf: `SELECT DISTINCT other.user_id FROM room_members mine
+    JOIN room_members other ON other.room_id = mine.room_id
+    WHERE mine.user_id = $1 AND other.user_id <> $1`,
   // append_messages (migration 001) locks the rooms and chains the batch in one round trip.
   appendMessages: `SELECT (appended.message).*, appended.duplicate
     FROM append_messages($1::jsonb) AS appended`,
@@ -264,6 +267,11 @@ class PostgresStore implements Store {
 
   async isMember(roomId: number, userId: number): Promise<boolean> {
     return (await this.rows('isMember', [roomId, userId])).length > 0;
+  }
+
+  async contactsOf(userId: number): Promise<number[]> {
+    const rows = await this.rows<{ user_id: number }>('contactsOf', [userId]);
+    return rows.map((row) => row.user_id);
   }
 
   async appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {

@@ -186,6 +186,13 @@ class SqliteStore implements Store {
           'SELECT 1 FROM room_members WHERE room_id = ? AND user_id = ?',
         )
         .pluck(),
+      contactsOf: db
+        .prepare<{ user: number }, number>(
+          `SELECT DISTINCT other.user_id FROM room_members mine
+           JOIN room_members other ON other.room_id = mine.room_id
+           WHERE mine.user_id = :user AND other.user_id <> :user`,
+        )
+        .pluck(),
       messageByClientId: db.prepare<[number, number, string], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE room_id = ? AND user_id = ? AND client_id = ?`,
       ),
@@ -349,6 +356,10 @@ class SqliteStore implements Store {
 
   async isMember(roomId: number, userId: number): Promise<boolean> {
     return this.sql.isMember.get(roomId, userId) !== undefined;
+  }
+
+  async contactsOf(userId: number): Promise<number[]> {
+    return this.sql.contactsOf.all({ user: userId });
   }
 
   async appendMessages(batch: readonly NewMessage[]): Promise<StoredMessage[]> {
