@@ -17,14 +17,16 @@ Imports an e_chat_server (the Erlang original) database into the store DATABASE_
   --from URL        the e_chat_server PostgreSQL database
   --sessions        also import its sessions, so logged-in clients stay logged in
   --timezone Zone   the zone its timestamps were written in (default UTC), e.g. Europe/Moscow
+  --batch-size N    rows per batch and transaction (default 5000)
 `,
   'copy-store': `Usage: e-chat-server copy-store --from URL --to URL [--append]
 
 Copies every table of one e-chat-server store into another (sqlite:PATH or postgres://…), ids
 kept, then checks that row counts and last ids match. Stop the servers first.
-  --from URL   the store to read (left unchanged)
-  --to URL     the store to write: created if new, refused if not empty unless --append
-  --append     add only the rows the target lacks (e.g. to finish an interrupted copy)
+  --from URL     the store to read (left unchanged)
+  --to URL       the store to write: created if new, refused if not empty unless --append
+  --append       add only the rows the target lacks (e.g. to finish an interrupted copy)
+  --batch-size N rows per batch and transaction (default 5000)
 `,
 } as const;
 
@@ -91,6 +93,18 @@ function parse(
   return values;
 }
 
+const DEFAULT_BATCH_SIZE = '5000';
+/** Bounded: a batch is held in memory whole. */
+const MAX_BATCH_SIZE = 100_000;
+
+function batchSize(value: string | boolean | undefined): number {
+  const size = Number(value);
+  if (!Number.isSafeInteger(size) || size < 1 || size > MAX_BATCH_SIZE) {
+    throw new ToolError(`--batch-size must be a whole number from 1 to ${MAX_BATCH_SIZE}`, 2);
+  }
+  return size;
+}
+
 function required(value: unknown, name: string): string {
   if (typeof value !== 'string' || value === '')
     throw new ToolError(`--${name} is required (see --help)`, 2);
@@ -105,6 +119,7 @@ async function runImport(args: string[], io: ToolIo, interruption: Interruption)
       from: { type: 'string' },
       sessions: { type: 'boolean', default: false },
       timezone: { type: 'string', default: 'UTC' },
+      'batch-size': { type: 'string', default: DEFAULT_BATCH_SIZE },
     },
     io,
   );
@@ -118,6 +133,7 @@ async function runImport(args: string[], io: ToolIo, interruption: Interruption)
     to,
     timezone: values.timezone as string,
     sessions: values.sessions === true,
+    batchSize: batchSize(values['batch-size']),
     progress: new Progress(io.stdout),
     interruption,
     now: Math.floor(Date.now() / 1000),
@@ -145,6 +161,7 @@ async function runCopy(args: string[], io: ToolIo, interruption: Interruption) {
     from,
     to,
     append: values.append === true,
+    batchSize: batchSize(values['batch-size']),
     progress: new Progress(io.stdout),
     interruption,
   });

@@ -6,8 +6,6 @@ import { openSourceStore, openTargetStore, type StoreDatabase } from './store-da
 import { type Row, TABLES, type Table } from './tables.js';
 import { displayUrl, ToolError } from './tool-error.js';
 
-const BATCH_SIZE = 5000;
-
 export interface CopyOptions {
   readonly from: string;
   readonly to: string;
@@ -15,7 +13,8 @@ export interface CopyOptions {
   readonly append: boolean;
   readonly progress: Progress;
   readonly interruption: Interruption;
-  readonly batchSize?: number;
+  /** Rows per page read and per transaction written. */
+  readonly batchSize: number;
 }
 
 export interface CopiedTable {
@@ -68,13 +67,12 @@ async function copyTable(
   table: Table,
   options: CopyOptions,
 ): Promise<CopiedTable> {
-  const batchSize = options.batchSize ?? BATCH_SIZE;
   options.progress.start(table.name, await source.count(table));
   let read = 0;
   let copied = 0;
   let after: Row | undefined;
   for (;;) {
-    const page = await source.readPage(table, after, batchSize);
+    const page = await source.readPage(table, after, options.batchSize);
     if (page.length === 0) break;
     copied += await target.insertRows(table, page);
     read += page.length;

@@ -28,7 +28,6 @@ import {
   USERS,
 } from './tables.js';
 
-const BATCH_SIZE = 5000;
 /** Memberships naming a missing room are listed up to this many (they are counted all). */
 const LISTED_ORPHAN_MEMBERSHIPS = 1000;
 
@@ -42,7 +41,8 @@ export interface ImportOptions {
   readonly interruption: Interruption;
   /** Unix seconds: imported sessions count as seen now, so they do not expire at once. */
   readonly now: number;
-  readonly batchSize?: number;
+  /** Rows per page read and per transaction written. */
+  readonly batchSize: number;
 }
 
 export interface TableReport {
@@ -82,7 +82,6 @@ export async function importLegacy(options: ImportOptions): Promise<ImportReport
 }
 
 class LegacyImport {
-  private readonly batchSize: number;
   private readonly report: ImportReport = {
     tables: {},
     renamedLogins: 0,
@@ -95,9 +94,7 @@ class LegacyImport {
     private readonly source: LegacySource,
     private readonly target: StoreDatabase,
     private readonly options: ImportOptions,
-  ) {
-    this.batchSize = options.batchSize ?? BATCH_SIZE;
-  }
+  ) {}
 
   async run(): Promise<ImportReport> {
     await this.eachPage<LegacyUser>('users', USERS, (page, table) => this.importUsers(page, table));
@@ -141,7 +138,7 @@ class LegacyImport {
     }
     const { progress, interruption } = this.options;
     progress.start(name, rows);
-    for await (const page of this.source.pages<T>(name, this.batchSize)) {
+    for await (const page of this.source.pages<T>(name, this.options.batchSize)) {
       const present = idTable
         ? await this.target.existing(
             idTable,
