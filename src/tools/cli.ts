@@ -149,6 +149,7 @@ async function runCopy(args: string[], io: ToolIo, interruption: Interruption) {
       from: { type: 'string' },
       to: { type: 'string' },
       append: { type: 'boolean', default: false },
+      'batch-size': { type: 'string', default: DEFAULT_BATCH_SIZE },
     },
     io,
   );

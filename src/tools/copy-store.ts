@@ -3,7 +3,7 @@
 import type { Interruption } from './interruption.js';
 import type { Progress } from './progress.js';
 import { openSourceStore, openTargetStore, type StoreDatabase } from './store-database.js';
-import { type Row, TABLES, type Table } from './tables.js';
+import { keyOf, type Row, TABLES, type Table } from './tables.js';
 import { displayUrl, ToolError } from './tool-error.js';
 
 export interface CopyOptions {
@@ -53,12 +53,6 @@ async function requireEmpty(target: StoreDatabase, url: string): Promise<void> {
       );
     }
   }
-}
-
-function keyOf(table: Table, row: Row): Row {
-  return table.key.map(
-    (name) => row[table.columns.findIndex((column) => column.name === name)] ?? null,
-  );
 }
 
 async function copyTable(

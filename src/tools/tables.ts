@@ -15,6 +15,13 @@ export interface Table {
 
 export type Row = readonly (number | string | null)[];
 
+/** The key columns' values of a row: where the next page starts. */
+export function keyOf(table: Table, row: Row): Row {
+  return table.key.map(
+    (name) => row[table.columns.findIndex((column) => column.name === name)] ?? null,
+  );
+}
+
 function table(
   name: string,
   columns: Record<string, ColumnType>,

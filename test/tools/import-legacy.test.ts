@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { openSourceStore } from '../../src/tools/store-database.js';
-import { MESSAGES, TABLES, USERS } from '../../src/tools/tables.js';
+import { MESSAGES, USERS } from '../../src/tools/tables.js';
 import { backends, type TestDatabase } from '../helpers/backends.js';
 import { expectError } from '../helpers/expect-error.js';
 import { request } from '../helpers/http.js';
@@ -19,6 +19,7 @@ import {
   queryLegacy,
 } from '../helpers/legacy-database.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { rowCounts } from '../helpers/store-rows.js';
 import { runToolCaptured } from '../helpers/tool-run.js';
 import { ChatClient } from '../helpers/ws.js';
 
@@ -63,17 +64,6 @@ async function passwordHashOf(databaseUrl: string, userId: number): Promise<stri
   try {
     const rows = await database.readPage(USERS, [userId - 1], 1);
     return rows[0]?.[3] as string;
-  } finally {
-    await database.close();
-  }
-}
-
-async function rowCounts(databaseUrl: string): Promise<number[]> {
-  const database = await openSourceStore(databaseUrl);
-  try {
-    const counts: number[] = [];
-    for (const table of TABLES) counts.push(await database.count(table));
-    return counts;
   } finally {
     await database.close();
   }
