@@ -2,7 +2,12 @@
 // page by page in key order, then a check that counts and last ids match.
 import type { Interruption } from './interruption.js';
 import type { Progress } from './progress.js';
-import { openSourceStore, openTargetStore, type StoreDatabase } from './store-database.js';
+import {
+  engineOf,
+  openSourceStore,
+  openTargetStore,
+  type StoreDatabase,
+} from './store-database.js';
 import { keyOf, type Row, TABLES, type Table } from './tables.js';
 import { displayUrl, ToolError } from './tool-error.js';
 
@@ -27,6 +32,9 @@ export interface CopiedTable {
 
 export async function copyStore(options: CopyOptions): Promise<CopiedTable[]> {
   if (options.from === options.to) throw new ToolError('--from and --to name the same store', 2);
+  // Both URLs checked before either store is opened.
+  engineOf(options.from);
+  engineOf(options.to);
   const source = await openSourceStore(options.from);
   try {
     const target = await openTargetStore(options.to);
