@@ -6,9 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { runTool, type ToolCommand } from '../src/tools/cli.js';
+import type { ToolCommand } from '../src/tools/cli.js';
+import { runOnce } from '../test/helpers/backends.js';
 import { LEGACY_SCHEMA_SQL } from '../test/helpers/legacy-database.js';
+import { runToolCaptured } from '../test/helpers/tool-run.js';
 
 const { values } = parseArgs({
   options: { messages: { type: 'string', default: '1000000' } },
@@ -36,19 +37,9 @@ const inSchema = (schema: string) => {
   return url.toString();
 };
 
-async function sql(url: string, text: string): Promise<void> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 async function buildLegacy(url: string): Promise<void> {
-  await sql(url, LEGACY_SCHEMA_SQL);
-  await sql(
+  await runOnce(url, LEGACY_SCHEMA_SQL);
+  await runOnce(
     url,
     `INSERT INTO users (id, login, password, created_at)
        SELECT n, 'user ' || n, upper(md5('password ' || n)), timestamp '2015-01-01' + n * interval '1 minute'
@@ -78,14 +69,8 @@ async function step(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<Step> {
-  let stdout = '';
-  let stderr = '';
   const started = performance.now();
-  const code = await runTool(command, args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env,
-  });
+  const { code, stdout, stderr } = await runToolCaptured(command, args, env);
   if (code !== 0) throw new Error(`${name}: exit ${code}: ${stderr}`);
   const seconds = (performance.now() - started) / 1000;
   const line = /^messages: [\d,]+ rows in ([\d.]+) s/m.exec(stdout);
@@ -98,7 +83,7 @@ async function step(
 
 const dir = mkdtempSync(join(tmpdir(), 'e-chat-bench-'));
 try {
-  for (const schema of Object.values(schemas)) await sql(base, `CREATE SCHEMA ${schema}`);
+  for (const schema of Object.values(schemas)) await runOnce(base, `CREATE SCHEMA ${schema}`);
   const legacy = inSchema(schemas.legacy);
   const built = performance.now();
   await buildLegacy(legacy);
@@ -138,6 +123,6 @@ try {
   process.stdout.write(`\npeak memory of the whole run: ${peakMib} MiB\n`);
 } finally {
   for (const schema of Object.values(schemas))
-    await sql(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await runOnce(base, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -14,9 +14,10 @@ import {
   LegacySource,
   type LegacyTable,
   type LegacyUser,
+  type UnimportableMessage,
 } from './legacy-source.js';
 import type { Progress } from './progress.js';
-import { type LatestMessage, openTargetStore, type StoreDatabase } from './store-database.js';
+import { openTargetStore, type StoreDatabase } from './store-database.js';
 import {
   MESSAGES,
   ROOM_MEMBERS,
@@ -104,6 +105,8 @@ class LegacyImport {
     await this.eachPage<LegacyMessage>('messages', MESSAGES, (page, table) =>
       this.importMessages(page, table),
     );
+    await this.reportUnimportableMessages();
+    await this.target.refreshRoomActivity();
     if (this.options.sessions) {
       // Sessions are known by the hash of their uuid: a repeated one is skipped on insert.
       await this.eachPage<LegacySession>('sessions', undefined, (page, table) =>
@@ -259,61 +262,37 @@ class LegacyImport {
   }
 
   private async importMessages(messages: LegacyMessage[], table: TableReport): Promise<void> {
-    const importable = await this.importableMessages(messages, table);
-    if (importable.length === 0) return;
-    const roomIds = [...new Set(importable.map((message) => message.room_id as number))];
-    const previous = await this.target.previousMessageIds(
-      roomIds,
-      (importable[0] as LegacyMessage).id,
-    );
-    const latest = new Map<number, LatestMessage>();
-    const rows = importable.map((message): Row => {
-      const roomId = message.room_id as number;
-      const previousId = previous.get(roomId) ?? 0;
-      previous.set(roomId, message.id);
-      latest.set(roomId, { roomId, id: message.id, createdAt: message.created_at });
-      return [
+    const rows = messages.map(
+      (message): Row => [
         message.id,
-        roomId,
+        message.room_id,
         message.user_id,
         message.text ?? '',
         null,
-        previousId,
+        message.previous_id,
         message.created_at,
-      ];
-    });
-    await this.target.transaction(async () => {
-      table.imported += await this.target.insertRows(MESSAGES, rows);
-      await this.target.advanceRooms([...latest.values()]);
-    });
+      ],
+    );
+    table.imported += await this.target.insertRows(MESSAGES, rows);
   }
 
-  /** The messages whose room and user exist; the others are reported by id, with the reason. */
-  private async importableMessages(messages: LegacyMessage[], table: TableReport) {
-    const ids = (pick: (message: LegacyMessage) => number | null) => [
-      ...new Set(messages.flatMap((message) => pick(message) ?? [])),
-    ];
-    const rooms = await this.target.existing(
-      ROOMS,
-      'id',
-      ids((message) => message.room_id),
+  /** Messages whose author or room does not exist, each listed with its id and the reason. */
+  private async reportUnimportableMessages(): Promise<void> {
+    const table = this.report.tables.messages as TableReport;
+    const pages = this.source.pages<UnimportableMessage>(
+      'unimportableMessages',
+      this.options.batchSize,
     );
-    const users = await this.target.existing(
-      USERS,
-      'id',
-      ids((message) => message.user_id),
-    );
-    return messages.filter((message) => {
-      const reason = !rooms.has(message.room_id)
-        ? `room ${message.room_id} does not exist`
-        : !users.has(message.user_id)
+    for await (const page of pages) {
+      for (const message of page) {
+        const reason = message.room_exists
           ? `user ${message.user_id} does not exist`
-          : undefined;
-      if (reason === undefined) return true;
-      table.unimportable += 1;
-      this.note(`message ${message.id}: ${reason}; not imported`);
-      return false;
-    });
+          : `room ${message.room_id} does not exist`;
+        table.read += 1;
+        table.unimportable += 1;
+        this.note(`message ${message.id}: ${reason}; not imported`);
+      }
+    }
   }
 
   private async importSessions(sessions: LegacySession[], table: TableReport): Promise<void> {

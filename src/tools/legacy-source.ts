@@ -31,10 +31,18 @@ export interface LegacyMembership {
 
 export interface LegacyMessage {
   readonly id: number;
-  readonly room_id: number | null;
-  readonly user_id: number | null;
+  readonly room_id: number;
+  readonly user_id: number;
   readonly text: string | null;
   readonly created_at: number;
+  readonly previous_id: number;
+}
+
+export interface UnimportableMessage {
+  readonly id: number;
+  readonly room_id: number | null;
+  readonly user_id: number | null;
+  readonly room_exists: boolean;
 }
 
 export interface LegacySession {
@@ -48,15 +56,29 @@ export interface LegacySession {
 const seconds = (column: string) =>
   `coalesce(floor(extract(epoch FROM ${column} AT TIME ZONE $1::text)), 0)::bigint`;
 
-/** Each table's rows in id order, from `id > $2`. */
+/** A message can be imported when its author and its room exist. */
+const IMPORTABLE_MESSAGE = `EXISTS (SELECT 1 FROM users u WHERE u.id = m.user_id)
+  AND EXISTS (SELECT 1 FROM rooms r WHERE r.id = m.room_id)`;
+
+/**
+ * Each table's rows (those with an id), read in id order. A message carries the id of the
+ * room's importable message before it, computed over the whole table in one pass, so a batch
+ * needs nothing from the batches before it.
+ */
 const CURSORS = {
   users: `SELECT id, login, password, ${seconds('created_at')} AS created_at FROM users`,
   rooms: `SELECT id, ${seconds('created_at')} AS created_at FROM rooms`,
-  messages: `SELECT id, room_id, user_id, text, ${seconds('created_at')} AS created_at FROM messages`,
+  messages: `SELECT id, room_id, user_id, text, ${seconds('created_at')} AS created_at,
+                    coalesce(lag(id) OVER (PARTITION BY room_id ORDER BY id), 0) AS previous_id
+               FROM messages m WHERE id IS NOT NULL AND ${IMPORTABLE_MESSAGE}`,
+  unimportableMessages: `SELECT id, room_id, user_id,
+                                EXISTS (SELECT 1 FROM rooms r WHERE r.id = m.room_id) AS room_exists
+                           FROM messages m WHERE NOT (${IMPORTABLE_MESSAGE})`,
   sessions: `SELECT id, uuid::text AS uuid, user_id, ${seconds('created_at')} AS created_at FROM sessions`,
 } as const;
 
-export type LegacyTable = keyof typeof CURSORS;
+type Cursor = keyof typeof CURSORS;
+export type LegacyTable = Exclude<Cursor, 'unimportableMessages'>;
 
 export class LegacySource {
   private cursorCount = 0;
@@ -122,12 +144,13 @@ export class LegacySource {
   }
 
   /** The table's rows in id order, `batchSize` at a time, through a server-side cursor. */
-  async *pages<T>(table: LegacyTable, batchSize: number): AsyncGenerator<T[]> {
+  async *pages<T>(table: Cursor, batchSize: number): AsyncGenerator<T[]> {
     this.cursorCount += 1;
     const cursor = `legacy_${table}_${this.cursorCount}`;
     await this.client.query(
-      `DECLARE ${cursor} NO SCROLL CURSOR FOR ${CURSORS[table]} WHERE id IS NOT NULL ORDER BY id`,
-      [this.timezone],
+      `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT * FROM (${CURSORS[table]}) AS page WHERE id IS NOT NULL ORDER BY id`,
+      // Only the cursors that read timestamps take the zone.
+      CURSORS[table].includes('$1') ? [this.timezone] : [],
     );
     try {
       for (;;) {

@@ -1,6 +1,6 @@
 // StoreDatabase on PostgreSQL: one connection; a batch goes in as one statement over arrays.
 import { connectPostgres, type PostgresConnection } from './postgres-client.js';
-import type { LatestMessage, StoreDatabase } from './store-database.js';
+import type { StoreDatabase } from './store-database.js';
 import type { ColumnType, Row, Table } from './tables.js';
 
 const ARRAY_TYPES: Record<ColumnType, string> = { integer: 'bigint[]', text: 'text[]' };
@@ -86,23 +86,12 @@ class PostgresDatabase implements StoreDatabase {
     return new Set(rows.rows.map((row) => (row as [number | string])[0]));
   }
 
-  async previousMessageIds(roomIds: readonly number[], beforeId: number) {
-    const rows = await this.query<{ room_id: number; id: number | null }>(
-      `SELECT room.id AS room_id,
-              (SELECT m.id FROM messages m WHERE m.room_id = room.id AND m.id < $2
-                ORDER BY m.id DESC LIMIT 1) AS id
-         FROM unnest($1::bigint[]) AS room (id)`,
-      [roomIds, beforeId],
-    );
-    return new Map(rows.flatMap((row) => (row.id === null ? [] : [[row.room_id, row.id]])));
-  }
-
-  async advanceRooms(latest: readonly LatestMessage[]): Promise<void> {
+  async refreshRoomActivity(): Promise<void> {
     await this.query(
-      `UPDATE rooms r SET last_message_id = l.id, last_activity_at = l.created_at
-         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS l (room_id, id, created_at)
-        WHERE r.id = l.room_id AND r.last_message_id < l.id`,
-      [latest.map((m) => m.roomId), latest.map((m) => m.id), latest.map((m) => m.createdAt)],
+      `UPDATE rooms r SET last_message_id = latest.id, last_activity_at = latest.created_at
+         FROM (SELECT DISTINCT ON (room_id) room_id, id, created_at FROM messages
+                ORDER BY room_id, id DESC) AS latest
+        WHERE latest.room_id = r.id AND r.last_message_id < latest.id`,
     );
   }
 

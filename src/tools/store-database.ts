@@ -8,12 +8,6 @@ import { displayUrl, ToolError } from './tool-error.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
-export interface LatestMessage {
-  readonly roomId: number;
-  readonly id: number;
-  readonly createdAt: number;
-}
-
 export interface StoreDatabase {
   readonly engine: Engine;
   /** Names of the tables present; empty for a new database. */
@@ -32,10 +26,8 @@ export interface StoreDatabase {
     column: string,
     values: readonly (number | string)[],
   ): Promise<Set<unknown>>;
-  /** For each room, the id of its latest message below `beforeId` (rooms without one are absent). */
-  previousMessageIds(roomIds: readonly number[], beforeId: number): Promise<Map<number, number>>;
-  /** Moves each room's latest message forward to the given one. */
-  advanceRooms(latest: readonly LatestMessage[]): Promise<void>;
+  /** Sets each room's latest message (and activity time) from its messages, where they are ahead. */
+  refreshRoomActivity(): Promise<void>;
   /** Moves the id sequences past the largest ids stored. */
   moveSequences(tables: readonly Table[]): Promise<void>;
   transaction<T>(work: () => Promise<T>): Promise<T>;
