@@ -17,7 +17,7 @@ Imports an e_chat_server (the Erlang original) database into the store DATABASE_
   --from URL        the e_chat_server PostgreSQL database
   --sessions        also import its sessions, so logged-in clients stay logged in
   --timezone Zone   the zone its timestamps were written in (default UTC), e.g. Europe/Moscow
-  --batch-size N    rows per batch and transaction (default 5000)
+  --batch-size N    rows per batch and transaction (default 10000)
 `,
   'copy-store': `Usage: e-chat-server copy-store --from URL --to URL [--append]
 
@@ -26,7 +26,7 @@ kept, then checks that row counts and last ids match. Stop the servers first.
   --from URL     the store to read (left unchanged)
   --to URL       the store to write: created if new, refused if not empty unless --append
   --append       add only the rows the target lacks (e.g. to finish an interrupted copy)
-  --batch-size N rows per batch and transaction (default 5000)
+  --batch-size N rows per batch and transaction (default 10000)
 `,
 } as const;
 
@@ -93,7 +93,7 @@ function parse(
   return values;
 }
 
-const DEFAULT_BATCH_SIZE = '5000';
+const DEFAULT_BATCH_SIZE = '10000';
 /** Bounded: a batch is held in memory whole. */
 const MAX_BATCH_SIZE = 100_000;
 
