@@ -50,7 +50,9 @@ export async function runTool(
   args: string[],
   io = processIo,
 ): Promise<number> {
-  const interruption = new Interruption().listen();
+  const interruption = new Interruption(
+    command === 'copy-store' ? 'run it again with --append' : 'run the same command again',
+  ).listen();
   const startedAt = Date.now();
   try {
     const summary = await (command === 'import-legacy'

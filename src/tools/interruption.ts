@@ -6,6 +6,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 export class Interruption {
   private received: string | undefined;
+
+  /** `resume` tells how to finish the job, e.g. "run the same command again". */
+  constructor(private readonly resume: string) {}
+
   private readonly onSignal = (signal: string) => {
     this.received = signal;
   };
@@ -23,7 +27,7 @@ export class Interruption {
   check(): void {
     if (this.received === undefined) return;
     throw new ToolError(
-      `interrupted by ${this.received}: every batch written is complete; run the same command again to finish`,
+      `interrupted by ${this.received}: every batch written is complete; ${this.resume} to finish`,
       130,
     );
   }

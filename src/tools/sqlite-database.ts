@@ -6,7 +6,7 @@ import type { Row, Table } from './tables.js';
 import { ToolError } from './tool-error.js';
 
 /** Page cache of a tool's connection (SQLite's default is 2 MiB). */
-const CACHE_KIB = 256 * 1024;
+const CACHE_KIB = 64 * 1024;
 /** The WAL is folded back into the file past this many pages (40 MiB; SQLite's default is 1000). */
 const CHECKPOINT_PAGES = 10_000;
 

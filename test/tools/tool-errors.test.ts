@@ -26,32 +26,48 @@ function assertOneLineError(run: ToolRun, code: number, pattern: RegExp): void {
   assert.match(lines[0] as string, pattern);
 }
 
-/** Starts the import in a child process and sends `signal` once it has begun the messages. */
-async function interruptedImport(
+/** Starts a tool in a child process and sends `signal` once it prints a line starting `startOf`. */
+async function interruptedRun(
+  command: string,
   args: string[],
   env: Record<string, string>,
   signal: NodeJS.Signals,
+  startOf: string,
 ) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/main.ts', 'import-legacy', ...args],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', command, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk;
   });
   createInterface({ input: child.stdout }).on('line', (line) => {
-    if (line.startsWith('rooms: ')) child.kill(signal);
+    if (line.startsWith(startOf)) child.kill(signal);
   });
   const [code, killedBy] = (await once(child, 'close')) as [number | null, string | null];
   clearTimeout(timer);
   return { code, killedBy, stderr };
+}
+
+function assertStoppedBy(
+  signal: NodeJS.Signals,
+  stopped: Awaited<ReturnType<typeof interruptedRun>>,
+  command: string,
+) {
+  if (signal === 'SIGINT') {
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(
+      stopped.stderr,
+      new RegExp(
+        `^e-chat-server ${command}: interrupted by SIGINT: every batch written is complete; run .* to finish\n$`,
+      ),
+    );
+  } else {
+    assert.equal(stopped.killedBy, 'SIGKILL');
+  }
 }
 
 /** Every message present once, each chained to the one before it in its room. */
@@ -168,22 +184,41 @@ describe('the tools on bad input', { skip: !postgres }, () => {
       try {
         const env = { DATABASE_URL: `sqlite:${store.path}/chat.db` };
         const args = ['--from', legacy.url, '--batch-size', '10'];
-        const stopped = await interruptedImport(args, env, signal);
-        if (signal === 'SIGINT') {
-          assert.equal(stopped.code, 130, stopped.stderr);
-          assert.match(
-            stopped.stderr,
-            /^e-chat-server import-legacy: interrupted by SIGINT: .*run the same command again/,
-          );
-        } else {
-          assert.equal(stopped.killedBy, 'SIGKILL');
-        }
+        const stopped = await interruptedRun('import-legacy', args, env, signal, 'rooms: ');
+        assertStoppedBy(signal, stopped, 'import-legacy');
         const partial = (await allRows(env.DATABASE_URL)).messages ?? [];
         assert.ok(partial.length < LEGACY_MESSAGE_COUNT, `${partial.length} messages already`);
 
         const rerun = await runToolCaptured('import-legacy', args, env);
         assert.equal(rerun.code, 0, rerun.stderr);
         assertCompleteChains((await allRows(env.DATABASE_URL)).messages ?? []);
+      } finally {
+        store.cleanup();
+      }
+    });
+
+    test(`a copy stopped by ${signal} is completed by running it again with --append`, async () => {
+      const store = tempDir();
+      try {
+        const source = `sqlite:${store.path}/source.db`;
+        assert.equal(
+          (await runToolCaptured('import-legacy', ['--from', legacy.url], { DATABASE_URL: source }))
+            .code,
+          0,
+        );
+        const copyTarget = await (postgres as NonNullable<typeof postgres>).createDatabase();
+        try {
+          const to = copyTarget.env.DATABASE_URL as string;
+          const args = ['--from', source, '--to', to, '--batch-size', '10'];
+          const stopped = await interruptedRun('copy-store', args, {}, signal, 'room_members: ');
+          assertStoppedBy(signal, stopped, 'copy-store');
+          assert.ok(((await allRows(to)).messages ?? []).length < LEGACY_MESSAGE_COUNT);
+          const rerun = await runToolCaptured('copy-store', [...args, '--append']);
+          assert.equal(rerun.code, 0, rerun.stderr);
+          assert.deepEqual(await allRows(to), await allRows(source));
+        } finally {
+          await copyTarget.drop();
+        }
       } finally {
         store.cleanup();
       }
