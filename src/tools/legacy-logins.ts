@@ -1,21 +1,31 @@
 // Logins of the original server that our rules refuse, made acceptable deterministically:
-// control characters dropped, outer spaces trimmed, cut to length, and a case twin of an
-// older user suffixed with its own id.
-import { LOGIN_MAX_CHARS } from '../domain/login.js';
+// control and invisible characters dropped, outer spaces trimmed, cut to length, and a case
+// twin of an older user suffixed with its own id.
+import { INVISIBLE } from '../domain/invisible.js';
+import { LOGIN_MAX_CHARS, normaliseLogin } from '../domain/login.js';
 
-const CONTROL_CHARACTERS = /\p{Cc}/gu;
+const UNSEEN_CHARACTERS = new RegExp(`\\p{Cc}|${INVISIBLE.source}`, 'gu');
 
 function cut(text: string, maxChars: number): string {
   return [...text].slice(0, maxChars).join('');
 }
 
-/** The legacy login within our rules; `user_<id>` when nothing of it is left. */
+/** Whether our rules take the login as it is. */
+function accepted(login: string): boolean {
+  try {
+    return normaliseLogin(login) === login;
+  } catch {
+    return false;
+  }
+}
+
+/** The legacy login within our rules; `user_<id>` when nothing acceptable is left of it. */
 export function acceptableLogin(raw: string | null, userId: number): string {
   const cleaned = cut(
-    (raw ?? '').toWellFormed().normalize('NFC').replace(CONTROL_CHARACTERS, '').trim(),
+    (raw ?? '').toWellFormed().normalize('NFC').replace(UNSEEN_CHARACTERS, '').trim(),
     LOGIN_MAX_CHARS,
   ).trim();
-  return cleaned === '' ? `user_${userId}` : cleaned;
+  return accepted(cleaned) ? cleaned : `user_${userId}`;
 }
 
 /** Candidates for a login whose key is taken: `login_<id>`, then `login_<id>_2`, … */

@@ -8,8 +8,13 @@ export interface PostgresConnection {
   close(): Promise<void>;
 }
 
+/** An unreachable database is reported after this long. */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** One statement of a bulk run (a batch, a pass over a whole table) may take this long. */
+const STATEMENT_TIMEOUT_MS = 30 * 60_000;
+
 export async function connectPostgres(url: string): Promise<PostgresConnection> {
-  const pool = createPool(url, 1);
+  const pool = createPool(url, 1, CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS);
   let client: pg.PoolClient;
   try {
     client = await pool.connect();

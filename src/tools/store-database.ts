@@ -8,6 +8,9 @@ import { displayUrl, ToolError } from './tool-error.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
+/** Creating or migrating a target schema may take this long. */
+const MIGRATION_TIMEOUT_MS = 60_000;
+
 export interface StoreDatabase {
   readonly engine: Engine;
   /** Names of the tables present; empty for a new database. */
@@ -93,7 +96,11 @@ export async function openTargetStore(url: string): Promise<StoreDatabase> {
   } finally {
     await probe.close();
   }
-  const store = await openStore({ databaseUrl: url, databasePoolSize: 1 });
+  const store = await openStore({
+    databaseUrl: url,
+    databasePoolSize: 1,
+    databaseTimeoutMs: MIGRATION_TIMEOUT_MS,
+  });
   await store.close();
   return openSourceStore(url);
 }

@@ -113,7 +113,7 @@ describe('copy-store', { skip: !postgres }, () => {
       const info = await request(server.url, 'GET', '/v1/info', { session: anna.session });
       assert.deepEqual(info.body, { id: anna.id, login: anna.login });
       const login = await request(server.url, 'POST', '/v1/login', {
-        body: { login: scarlett.login, password: 'password1' },
+        body: { login: scarlett.login, password: 'pass:word1' },
       });
       assert.equal(login.status, 200);
       const copied = await allRows(postgresUrl);

@@ -18,6 +18,7 @@ describe('legacy logins', () => {
       ['', 'user_7'],
       [null, 'user_7'],
       ['e\u0301', 'é'],
+      ['zero\u200bwidth\u00ad', 'zerowidth'],
     ];
     for (const [raw, expected] of cases) {
       const login = acceptableLogin(raw, 7);
