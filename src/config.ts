@@ -288,6 +288,7 @@ export function helpText(): string {
     'e-chat-server: a chat server (HTTP API and WebSocket rooms)',
     '',
     'Usage: npm start  |  e-chat-server [--help]',
+    'Moving data in: e-chat-server import-legacy --help  |  e-chat-server copy-store --help',
     '',
     'Configuration comes from environment variables:',
     ...rows,

@@ -1,9 +1,11 @@
 // Accounts and sessions: register, log in and out, and who a session id belongs to.
 import { AppError } from '../errors.js';
+import { isLegacyPasswordHash, matchesLegacyPassword } from './legacy-password.js';
 import {
   legacyLoginKey,
   loginKey,
   normaliseLogin,
+  PASSWORD_MIN_CHARS,
   validateNewPassword,
   validatePassword,
 } from './login.js';
@@ -57,14 +59,26 @@ export class Accounts {
 
   async login(rawLogin: string, password: string): Promise<SessionStart> {
     const login = normaliseLogin(rawLogin);
-    // No account can have a password breaking the rules: say so instead of hashing it.
-    validatePassword(password);
     const credentials = await this.findCredentials(login);
+    // A password breaking the rules is refused without hashing it, except that an account
+    // imported from the original server may have one shorter than ours.
+    validatePassword(password, credentials ? 1 : PASSWORD_MIN_CHARS);
     if (!credentials) throw new AppError('user_not_found');
-    if (!(await this.passwords.verify(credentials.passwordHash, password))) {
+    if (isLegacyPasswordHash(credentials.passwordHash)) {
+      await this.upgradeLegacyPassword(credentials, password);
+    } else if (!(await this.passwords.verify(credentials.passwordHash, password))) {
       throw new AppError('wrong_credentials');
     }
     return this.startSession(credentials.user);
+  }
+
+  /** An imported MD5 password is checked once, then replaced at once by our own hash. */
+  private async upgradeLegacyPassword(credentials: Credentials, password: string): Promise<void> {
+    if (!matchesLegacyPassword(credentials.passwordHash, password)) {
+      throw new AppError('wrong_credentials');
+    }
+    const hashed = await this.passwords.hash(password);
+    await this.store.replacePasswordHash(credentials.user.id, credentials.passwordHash, hashed);
   }
 
   /** Ends this session only; returns its key so its open sockets can be closed. */

@@ -36,14 +36,14 @@ export function normaliseLogin(raw: string): string {
 }
 
 /** Throws `invalid_json` unless the password is well-formed Unicode of an allowed length. */
-export function validatePassword(password: string): void {
+export function validatePassword(password: string, minChars = PASSWORD_MIN_CHARS): void {
   // A lone surrogate would be hashed as U+FFFD, so two different strings would match.
   if (!password.isWellFormed()) throw new AppError('invalid_json', 'password is not valid Unicode');
   const length = codePoints(password);
-  if (length < PASSWORD_MIN_CHARS || length > PASSWORD_MAX_CHARS) {
+  if (length < minChars || length > PASSWORD_MAX_CHARS) {
     throw new AppError(
       'invalid_json',
-      `password must be ${PASSWORD_MIN_CHARS} to ${PASSWORD_MAX_CHARS} characters`,
+      `password must be ${minChars} to ${PASSWORD_MAX_CHARS} characters`,
     );
   }
 }

@@ -2,6 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+/** Session ids of the original e_chat_server (UUIDs as PostgreSQL prints them), kept by an import. */
+const LEGACY_TOKEN_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function newSessionToken(): string {
   return randomBytes(32).toString('base64url');
@@ -9,7 +11,7 @@ export function newSessionToken(): string {
 
 /** Cheap shape check, so garbage never reaches the database. */
 export function isWellFormedToken(token: string): boolean {
-  return TOKEN_PATTERN.test(token);
+  return TOKEN_PATTERN.test(token) || LEGACY_TOKEN_PATTERN.test(token);
 }
 
 /** What the store keeps and what other nodes hear about: never the token itself. */

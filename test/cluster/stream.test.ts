@@ -148,18 +148,25 @@ for (const backend of backends()) {
       const bobOnTwo = await openStream(two.wsUrl, bob);
       const strangerOnTwo = await openStream(two.wsUrl, stranger);
       const roomId = await createRoom(one.url, alice, [bob]);
-      const wire = JSON.stringify({ id: roomId, users: [], last_message: null });
-      one.server.conversationEvents.roomCreated({ roomId, memberIds: [alice.id, bob.id], wire });
-      const room = { type: 'room', room: JSON.parse(wire) };
-      for (const stream of [aliceOnTwo, bobOnOne, bobOnTwo])
-        assert.deepEqual(await stream.next(), room);
+      for (const stream of [aliceOnTwo, bobOnOne, bobOnTwo]) {
+        const frame = await stream.next();
+        assert.equal(frame.type, 'room');
+        assert.equal(frame.room.id, roomId);
+        assert.deepEqual(
+          frame.room.users.map((user: { id: number }) => user.id),
+          [alice.id, bob.id],
+        );
+      }
       // The streams are in the room now, on both nodes: its messages and markers reach them.
       const socket = await ChatClient.open(one.wsUrl, roomId, alice.session);
       const ack = await socket.post('first', 'f-1');
       assert.deepEqual(await aliceOnTwo.next(), { type: 'message', message: ack });
       assert.equal((await bobOnTwo.next()).message.id, ack.id);
       assert.equal((await bobOnOne.next()).message.id, ack.id);
-      one.server.conversationEvents.readMoved({ roomId, userId: bob.id, lastReadId: ack.id });
+      await request(one.url, 'POST', `/v1/rooms/${roomId}/read`, {
+        session: bob.session,
+        body: { message_id: ack.id },
+      });
       const read = { type: 'read', room_id: roomId, user_id: bob.id, last_read_id: ack.id };
       for (const stream of [aliceOnTwo, bobOnOne, bobOnTwo])
         assert.deepEqual(await stream.next(), read);

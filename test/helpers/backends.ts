@@ -27,7 +27,7 @@ export const sqlite: Backend = {
 };
 
 /** Runs one statement on a connection of its own, so no pool keeps a test process alive. */
-async function runOnce(url: string, sql: string): Promise<void> {
+export async function runOnce(url: string, sql: string): Promise<void> {
   const client = new pg.Client(url);
   await client.connect();
   try {

@@ -19,16 +19,22 @@ function int8AsNumber(): pg.CustomTypesConfig {
 /**
  * `timeoutMs` bounds each wait: for a connection, for a statement on the server, and for its
  * answer on the client (what fails a query when the network silently drops everything; the
- * timed-out connection is then discarded by the pool).
+ * timed-out connection is then discarded by the pool). Bulk tools allow statements longer
+ * than the connection wait: `statementTimeoutMs`.
  */
-export function createPool(url: string, size: number, timeoutMs: number): pg.Pool {
+export function createPool(
+  url: string,
+  size: number,
+  timeoutMs: number,
+  statementTimeoutMs = timeoutMs,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: size,
     types: int8AsNumber(),
     connectionTimeoutMillis: timeoutMs,
-    query_timeout: timeoutMs,
-    statement_timeout: timeoutMs,
+    query_timeout: statementTimeoutMs,
+    statement_timeout: statementTimeoutMs,
     keepAlive: true,
     // How the connections show in pg_stat_activity, unless the URL names another application.
     fallback_application_name: 'e-chat-server',

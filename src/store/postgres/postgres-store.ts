@@ -53,6 +53,7 @@ const SQL = {
   insertUser: `INSERT INTO users (login, login_key, password_hash, created_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (login_key) DO NOTHING RETURNING id, login`,
   credentials: 'SELECT id, login, password_hash FROM users WHERE login_key = $1',
+  replacePasswordHash: 'UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2',
   searchUsers: `SELECT id, login FROM users WHERE strpos(login_key, $1) > 0
     ORDER BY CASE WHEN login_key = $1 THEN 0 WHEN strpos(login_key, $1) = 1 THEN 1 ELSE 2 END,
              login COLLATE "C", id
@@ -161,6 +162,10 @@ class PostgresStore implements Store {
       [loginKey],
     );
     return row && { user: { id: row.id, login: row.login }, passwordHash: row.password_hash };
+  }
+
+  async replacePasswordHash(userId: number, previousHash: string, passwordHash: string) {
+    await this.run('replacePasswordHash', [userId, previousHash, passwordHash]);
   }
 
   searchUsers(key: string, limit: number): Promise<User[]> {

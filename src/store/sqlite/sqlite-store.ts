@@ -105,6 +105,9 @@ class SqliteStore implements Store {
       credentials: db.prepare<[string], { id: number; login: string; password_hash: string }>(
         'SELECT id, login, password_hash FROM users WHERE login_key = ?',
       ),
+      replacePasswordHash: db.prepare<[string, number, string]>(
+        'UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?',
+      ),
       searchUsers: db.prepare<{ key: string; limit: number }, User>(
         `SELECT id, login FROM users WHERE instr(login_key, :key) > 0
          ORDER BY CASE WHEN login_key = :key THEN 0 WHEN instr(login_key, :key) = 1 THEN 1 ELSE 2 END,
@@ -259,6 +262,10 @@ class SqliteStore implements Store {
   async findCredentials(loginKey: string): Promise<Credentials | undefined> {
     const row = this.sql.credentials.get(loginKey);
     return row && { user: { id: row.id, login: row.login }, passwordHash: row.password_hash };
+  }
+
+  async replacePasswordHash(userId: number, previousHash: string, passwordHash: string) {
+    this.sql.replacePasswordHash.run(passwordHash, userId, previousHash);
   }
 
   async searchUsers(key: string, limit: number): Promise<User[]> {
