@@ -1,13 +1,11 @@
 // The original protocol through the library: ordered delivery, acknowledged sends, and no message
 // lost or doubled across a reconnect while messages arrive or a server restart in a burst of sends.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { backends } from '../../test/helpers/backends.js';
 import { roomHistory } from '../../test/helpers/observe.js';
-import { startServer, type TestServer } from '../../test/helpers/server.js';
-import { TcpProxy } from '../../test/helpers/tcp-proxy.js';
 import type { Message, RoomSocket } from '../src/index.js';
-import { newClient, type Person, person } from './helpers/clients.js';
+import { burstAcrossRestart, sharedRoom, throughProxy } from './helpers/clients.js';
 
 const BURST = 200;
 
@@ -39,32 +37,22 @@ function opened(socket: RoomSocket): Promise<void> {
 
 for (const backend of backends()) {
   describe(`room socket of the client library (${backend.name})`, () => {
-    let server: TestServer;
-    let alice: Person;
-    let bob: Person;
-    let roomId: number;
-    before(async () => {
-      server = await startServer({ backend });
-      alice = await person(server.url);
-      bob = await person(server.url);
-      roomId = (await alice.client.createRoom([bob.user.id])).id;
-    });
-    after(() => server.close());
+    const shared = sharedRoom(backend);
 
     test('a send resolves with the stored message; the other side gets it; after= replays', async () => {
-      const sender = alice.client.roomSocket(roomId);
-      const listener = bob.client.roomSocket(roomId);
+      const sender = shared.alice.client.roomSocket(shared.roomId);
+      const listener = shared.bob.client.roomSocket(shared.roomId);
       await opened(listener);
       const heard = received(listener, 1);
       const stored = await sender.send('И тебе привет', 'ack-1');
       assert.deepEqual(
         [stored.text, stored.client_id, stored.user_id],
-        ['И тебе привет', 'ack-1', alice.user.id],
+        ['И тебе привет', 'ack-1', shared.alice.user.id],
       );
       const { client_id: _, ...plain } = stored;
       assert.deepEqual(await heard.all, [plain]);
       const later = await sender.send('second');
-      const replaying = bob.client.roomSocket(roomId, { after: stored.id });
+      const replaying = shared.bob.client.roomSocket(shared.roomId, { after: stored.id });
       assert.deepEqual(
         (await received(replaying, 1).all).map((message) => message.id),
         [later.id],
@@ -73,21 +61,18 @@ for (const backend of backends()) {
     });
 
     test('a refused frame rejects its send with the code; the socket stays usable', async () => {
-      const socket = alice.client.roomSocket(roomId);
+      const socket = shared.alice.client.roomSocket(shared.roomId);
       await assert.rejects(socket.send('   '), { code: 'invalid_message' });
       assert.equal((await socket.send('fine')).text, 'fine');
       socket.close();
     });
 
     test('reconnecting while messages arrive: every message once, in id order', async () => {
-      const proxy = await TcpProxy.start('127.0.0.1', Number(new URL(server.url).port));
-      const throughProxy = newClient(`http://127.0.0.1:${proxy.port}`, {
-        session: bob.client.session,
-      });
-      const listener = throughProxy.roomSocket(roomId, { after: (await lastId()) ?? 0 });
+      const { proxy, client } = await throughProxy(shared.server.url, shared.bob.client.session);
+      const listener = client.roomSocket(shared.roomId, { after: (await lastId()) ?? 0 });
       await opened(listener);
       const heard = received(listener, BURST);
-      const sender = alice.client.roomSocket(roomId);
+      const sender = shared.alice.client.roomSocket(shared.roomId);
       const sends: Promise<Message>[] = [];
       for (let n = 0; n < BURST; n++) {
         sends.push(sender.send(`live ${n}`));
@@ -108,24 +93,17 @@ for (const backend of backends()) {
 
     test('a server restart in a burst of sends: nothing lost, nothing doubled', async () => {
       const before = (await lastId()) ?? 0;
-      const sender = alice.client.roomSocket(roomId);
+      const sender = shared.alice.client.roomSocket(shared.roomId);
       await opened(sender);
-      const texts = Array.from({ length: BURST }, (_, n) => `burst ${n}`);
-      const sends: Promise<Message>[] = [];
-      let restarted: Promise<void> | undefined;
-      for (const [n, text] of texts.entries()) {
-        sends.push(sender.send(text));
-        if (n === BURST / 4) {
-          assert.ok(sender.pending().length > 0, 'sends are on their way as the server stops');
-          restarted = server.restart();
-        }
-        if (n % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      await restarted;
-      const acks = await Promise.all(sends);
-      const stored = (await roomHistory(server.url, alice.client.session ?? '', roomId)).filter(
-        (message) => message.id > before,
+      const { texts, acks } = await burstAcrossRestart(
+        shared.server,
+        BURST,
+        (text) => sender.send(text),
+        () => sender.pending().length,
       );
+      const stored = (
+        await roomHistory(shared.server.url, shared.alice.client.session ?? '', shared.roomId)
+      ).filter((message) => message.id > before);
       assert.deepEqual(
         stored.map((message) => message.text),
         texts,
@@ -138,7 +116,7 @@ for (const backend of backends()) {
     });
 
     async function lastId(): Promise<number | undefined> {
-      return (await alice.client.messages(roomId, { limit: 1 })).at(0)?.id;
+      return (await shared.alice.client.messages(shared.roomId, { limit: 1 })).at(0)?.id;
     }
   });
 }
