@@ -12,7 +12,10 @@ import { type Transport, webSocketUrl } from './socket.js';
 import type { ErrorBody, Message } from './types.js';
 
 export interface RoomSocketOptions {
-  /** Replay the messages after this id first (e.g. the last one shown). */
+  /**
+   * Replay the messages after this id first (0: the whole history), e.g. the last one shown.
+   * Without it the socket starts live, and resumes after the last message it has seen.
+   */
   readonly after?: number;
 }
 
@@ -51,16 +54,16 @@ export class RoomSocket extends Emitter<RoomSocketEvents> {
     options: RoomSocketOptions = {},
   ) {
     super();
-    this.order.seenUpTo(roomId, options.after ?? 0);
+    if (options.after !== undefined) this.order.seenUpTo(roomId, options.after);
     this.rateBackoff = new Backoff(transport.backoff);
     this.socket = new ReconnectingSocket(
       transport.WebSocket,
       {
         url: () => {
-          const after = this.order.lastId(roomId) ?? 0;
+          const after = this.order.lastId(roomId);
           return webSocketUrl(transport.baseUrl, `/v1/rooms/${roomId}/chat`, {
             session_id: transport.session(),
-            ...(after > 0 && { after: String(after) }),
+            ...(after !== undefined && { after: String(after) }),
           });
         },
         onOpen: () => this.onOpen(),
