@@ -108,16 +108,18 @@ export class ChatClient {
       for (;;) {
         const page = await this.messages(roomId, { after, limit });
         yield* page;
-        if (page.length < limit) return;
-        after = (page.at(-1) as Message).id;
+        const newest = page.at(-1);
+        if (!newest || page.length < limit) return;
+        after = newest.id;
       }
     }
     let before = options.before;
     for (;;) {
       const page = await this.messages(roomId, { ...(before !== undefined && { before }), limit });
+      const oldest = page[0];
       yield* page.reverse();
-      if (page.length < limit) return;
-      before = (page.at(-1) as Message).id;
+      if (!oldest || page.length < limit) return;
+      before = oldest.id;
     }
   }
 
@@ -133,7 +135,7 @@ export class ChatClient {
   }
 
   /** One stream for all rooms: catch-up, ordered messages, unread counts, a send queue, signals. */
-  live(options: LiveSessionOptions = {}): Promise<LiveSession> {
+  async live(options: LiveSessionOptions = {}): Promise<LiveSession> {
     return LiveSession.open(this, this.liveTransport(), options);
   }
 
