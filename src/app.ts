@@ -10,7 +10,9 @@ import { argon2Hasher } from './domain/password.js';
 import { Rooms } from './domain/rooms.js';
 import { type Clock, systemClock } from './domain/types.js';
 import { Users } from './domain/users.js';
+import { AuthThrottle } from './http/auth-throttle.js';
 import { buildHttpServer } from './http/server.js';
+import { openLimiters } from './limits/open-limiters.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
 import type { ConnectionContext } from './realtime/connection.js';
@@ -51,10 +53,15 @@ export async function createServer(
     clock,
   });
   const rooms = new Rooms(store, clock);
-  const batcher = new MessageBatcher(store, (message, origin) => {
-    metrics.messagesStored.inc();
-    bus.publish(toRoomEvent(message, origin));
-  });
+  const batcher = new MessageBatcher(
+    store,
+    (message, origin) => {
+      metrics.messagesStored.inc();
+      bus.publish(toRoomEvent(message, origin));
+    },
+    // Called only once requests flow, when `http` below exists.
+    (error) => http.log.error({ err: error }, 'publishing a stored message failed'),
+  );
   const messages = new Messages(store, batcher, clock, config.messageMaxChars);
   const hub = new Hub({ bus, store, metrics, gapWaitMs: GAP_WAIT_MS });
   bus.listen({
@@ -65,6 +72,7 @@ export async function createServer(
     },
   });
 
+  const limiters = await openLimiters(config);
   const http = await buildHttpServer(config, {
     accounts,
     users: new Users(store),
@@ -75,7 +83,13 @@ export async function createServer(
     checkReady: async () => {
       await Promise.all([store.ping(), bus.ping()]);
     },
-    authRateLimitPerMinute: config.authRateLimitPerMinute,
+    authThrottle: new AuthThrottle(limiters, {
+      perAddressPerMinute: config.authRateLimitPerMinute,
+      freeFailures: config.loginFailuresPerAccount,
+      maxLockSeconds: config.loginLockMaxSeconds,
+    }),
+    allowedOrigins: config.allowedOrigins,
+    metricsToken: config.metricsToken,
   });
 
   const context: ConnectionContext = {
@@ -121,6 +135,7 @@ export async function createServer(
       await hub.closeAll(CLOSE_CODES.goingAway);
       await http.close();
       await bus.close();
+      await limiters.close();
       await store.close();
     },
   };

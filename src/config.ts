@@ -27,6 +27,11 @@ const redisUrl = makeValidator<string>((input) => {
   throw new Error('must start with redis:// or rediss://');
 });
 
+const metricsToken = makeValidator<string>((input) => {
+  if (/^[\x21-\x7e]{16,}$/.test(input)) return input;
+  throw new Error('must be 16 or more printable ASCII characters, without spaces');
+});
+
 const KIB = 1024;
 
 /** Every setting: its environment name, default and help text, in one table. */
@@ -38,6 +43,13 @@ const SETTINGS = {
     desc: 'sqlite:PATH, sqlite::memory: or postgres://user@host/db',
   }),
   DATABASE_POOL_SIZE: integer(1, 1000)({ default: 10, desc: 'PostgreSQL connections per node' }),
+  DATABASE_TIMEOUT_SECONDS: integer(
+    1,
+    3600,
+  )({
+    default: 10,
+    desc: 'Longest wait for a PostgreSQL connection or statement; past it the request fails with 503',
+  }),
   REDIS_URL: redisUrl({
     default: undefined,
     desc: 'redis://host:port to share rooms between nodes (unset: one node)',
@@ -81,7 +93,21 @@ const SETTINGS = {
     1_000_000,
   )({
     default: 30,
-    desc: 'Register and login requests per client address and minute',
+    desc: 'Register and login requests together, per client address (IPv6: per /64) and minute',
+  }),
+  LOGIN_FAILURES_PER_ACCOUNT: integer(
+    1,
+    1000,
+  )({
+    default: 5,
+    desc: 'Failed logins of one account per hour before each further one locks it (15 s, doubling)',
+  }),
+  LOGIN_LOCK_MAX_SECONDS: integer(
+    1,
+    24 * 3600,
+  )({
+    default: 900,
+    desc: 'Longest lock of an account; its known addresses and sessions still log in',
   }),
   PASSWORD_HASH_MEMORY_KIB: integer(
     1024,
@@ -126,6 +152,10 @@ const SETTINGS = {
     default: 30,
     desc: 'Ping idle connections this often; one missed pong drops them',
   }),
+  METRICS_TOKEN: metricsToken({
+    default: undefined,
+    desc: 'Bearer token that GET /metrics requires, 16 characters or more (unset: /metrics is refused)',
+  }),
   ALLOWED_ORIGINS: str({
     default: undefined,
     desc: 'Comma-separated browser origins allowed to open WebSockets (unset: any)',
@@ -144,6 +174,7 @@ export interface Config {
   readonly host: string;
   readonly databaseUrl: string;
   readonly databasePoolSize: number;
+  readonly databaseTimeoutMs: number;
   readonly redisUrl: string | undefined;
   readonly redisChannelPrefix: string;
   readonly logLevel: string;
@@ -152,12 +183,15 @@ export interface Config {
   readonly sessionIdleSeconds: number;
   readonly sessionCacheSeconds: number;
   readonly authRateLimitPerMinute: number;
+  readonly loginFailuresPerAccount: number;
+  readonly loginLockMaxSeconds: number;
   readonly passwordHash: { readonly memoryKib: number; readonly iterations: number };
   readonly messageMaxChars: number;
   readonly wsMaxFrameBytes: number;
   readonly wsMessagesPerSecond: number;
   readonly wsMaxBufferedBytes: number;
   readonly wsPingIntervalMs: number;
+  readonly metricsToken: string | undefined;
   readonly allowedOrigins: readonly string[] | undefined;
   readonly shutdownTimeoutMs: number;
 }
@@ -183,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_SECONDS * 1000,
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     logLevel: e.LOG_LEVEL,
@@ -191,6 +226,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionIdleSeconds: e.SESSION_IDLE_SECONDS,
     sessionCacheSeconds: e.SESSION_CACHE_SECONDS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
+    loginLockMaxSeconds: e.LOGIN_LOCK_MAX_SECONDS,
     passwordHash: Object.freeze({
       memoryKib: e.PASSWORD_HASH_MEMORY_KIB,
       iterations: e.PASSWORD_HASH_ITERATIONS,
@@ -200,6 +237,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     wsPingIntervalMs: e.WS_PING_INTERVAL_SECONDS * 1000,
+    metricsToken: e.METRICS_TOKEN,
     allowedOrigins: e.ALLOWED_ORIGINS?.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),

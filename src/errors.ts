@@ -1,5 +1,6 @@
 // The catalogue of every error a client can see: a stable code and its HTTP status, in one place.
 import { STATUS_CODES } from 'node:http';
+import { API_HEADERS } from './response-headers.js';
 
 export const ERRORS = {
   invalid_json: 422,
@@ -14,7 +15,9 @@ export const ERRORS = {
   forbidden_origin: 403,
   not_found: 404,
   method_not_allowed: 405,
+  precondition_failed: 412,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   upgrade_required: 426,
   too_many_requests: 429,
   headers_too_large: 431,
@@ -56,13 +59,27 @@ export class UnavailableError extends AppError {
   }
 }
 
+/** A rate limit was hit: the client may try again after `retryAfterSeconds`. */
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too_many_requests');
+  }
+}
+
 /** A whole HTTP/1.1 error response, for sockets that never became a Fastify request. */
-export function rawErrorResponse(error: AppError): string {
+export function rawErrorResponse(
+  error: AppError,
+  extraHeaders: Record<string, string> = {},
+): string {
   const body = JSON.stringify(error.toJSON());
+  const headers = Object.entries({ ...API_HEADERS, ...extraHeaders }).map(
+    ([name, value]) => `${name}: ${value}\r\n`,
+  );
   return (
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\n` +
     'Connection: close\r\n' +
     'Content-Type: application/json; charset=utf-8\r\n' +
+    headers.join('') +
     `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
   );
 }

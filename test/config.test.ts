@@ -27,6 +27,7 @@ describe('loadConfig', () => {
     assert.equal(config.messageMaxChars, 4096);
     assert.equal(config.wsMaxFrameBytes, 64 * 1024);
     assert.equal(config.allowedOrigins, undefined);
+    assert.equal(config.metricsToken, undefined, 'a fresh install does not serve /metrics');
     assert.equal(config.shutdownTimeoutMs, 10_000);
     assert.equal(config.logLevel, 'info');
     assert.ok(Object.isFrozen(config));
@@ -81,6 +82,8 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'http://localhost:6379'],
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'maybe'],
+    ['METRICS_TOKEN', 'too-short'],
+    ['METRICS_TOKEN', 'has a space in the middle'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused, naming the variable`, () => {
@@ -109,6 +112,7 @@ describe('helpText', () => {
       'HOST',
       'DATABASE_URL',
       'DATABASE_POOL_SIZE',
+      'DATABASE_TIMEOUT_SECONDS',
       'REDIS_URL',
       'REDIS_CHANNEL_PREFIX',
       'LOG_LEVEL',
@@ -117,6 +121,8 @@ describe('helpText', () => {
       'SESSION_IDLE_SECONDS',
       'SESSION_CACHE_SECONDS',
       'AUTH_RATE_LIMIT_PER_MINUTE',
+      'LOGIN_FAILURES_PER_ACCOUNT',
+      'LOGIN_LOCK_MAX_SECONDS',
       'PASSWORD_HASH_MEMORY_KIB',
       'PASSWORD_HASH_ITERATIONS',
       'MESSAGE_MAX_CHARS',
@@ -124,6 +130,7 @@ describe('helpText', () => {
       'WS_MESSAGES_PER_SECOND',
       'WS_MAX_BUFFERED_BYTES',
       'WS_PING_INTERVAL_SECONDS',
+      'METRICS_TOKEN',
       'ALLOWED_ORIGINS',
       'SHUTDOWN_TIMEOUT_SECONDS',
     ];

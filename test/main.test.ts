@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { request } from './helpers/http.js';
+import { rawExchange } from './helpers/raw-http.js';
 import { TEST_ENV } from './helpers/server.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -61,6 +63,15 @@ async function listening(running: Running): Promise<string> {
   }
 }
 
+/** A client that sends half a body and hangs up. */
+async function abortMidBody(base: string): Promise<void> {
+  const socket = connect(Number(new URL(base).port), '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write('POST /v1/register HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"lo');
+  socket.destroy();
+  await once(socket, 'close');
+}
+
 describe('e-chat-server, the program', () => {
   test('--help lists the variables with their defaults and exits 0', async () => {
     const running = spawnMain({}, ['--help']);
@@ -104,7 +115,7 @@ describe('e-chat-server, the program', () => {
     const dir = tempDir();
     try {
       const env = { PORT: '0', DATABASE_URL: `sqlite:${dir.path}/new/folder/chat.db` };
-      const credentials = { login: 'Постоянный', password: 'password1' };
+      const credentials = { login: 'Постоянный', password: 'pass:word1' };
       const first = spawnMain(env);
       const registered = await request(await listening(first), 'POST', '/v1/register', {
         body: credentials,
@@ -131,12 +142,19 @@ describe('e-chat-server, the program', () => {
     const url = await listening(running);
     const password = 'Pa55-word-to-hide';
     const credentials = { login: 'Логгер', password };
+    await abortMidBody(url);
     const registered = await request(url, 'POST', '/v1/register', { body: credentials });
     const loggedIn = await request(url, 'POST', '/v1/login', { body: credentials });
     const sessions = [registered.body.session_id, loggedIn.body.session_id] as string[];
     await request(url, 'GET', '/v1/info', { session: sessions[0] });
     await request(url, 'POST', '/v1/login', { body: { ...credentials, password: `${password}!` } });
     await request(url, 'GET', `/v1/rooms/1/chat?session_id=${sessions[1]}&after=3`);
+    await request(url, 'GET', `/v1/rooms/1/chat?session%5Fid=${sessions[1]}`);
+    const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n';
+    const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    for (const target of [`//x:99999/v1/rooms/1/chat?session_id=${sessions[1]}`, '//']) {
+      await rawExchange(url, `GET ${target} HTTP/1.1\r\nHost: x\r\n${upgrade}${key}\r\n`);
+    }
     await request(url, 'POST', '/v1/logout', { session: sessions[0] });
     running.child.kill('SIGTERM');
     assert.equal(await running.exited, 0);
@@ -150,6 +168,9 @@ describe('e-chat-server, the program', () => {
       assert.ok(!output.includes(session), 'a session id reached the logs');
     }
     assert.ok(output.includes('session_id=[redacted]'), 'the chat URL is logged, redacted');
+    assert.ok(output.includes('session%5Fid=[redacted]'), 'so is another spelling of it');
+    const errors = lines.filter((line) => JSON.parse(line).level >= 50);
+    assert.deepEqual(errors, [], 'nothing a client did is an error of the server');
     assert.ok(output.includes('/v1/info'), 'requests are logged');
   });
 });

@@ -1,7 +1,13 @@
 // Accounts and sessions: register, log in and out, and who a session id belongs to.
 import { AppError } from '../errors.js';
-import type { Store } from '../store/store.js';
-import { loginKey, normaliseLogin, validatePassword } from './login.js';
+import type { Credentials, SessionRecord, Store } from '../store/store.js';
+import {
+  legacyLoginKey,
+  loginKey,
+  normaliseLogin,
+  validateNewPassword,
+  validatePassword,
+} from './login.js';
 import type { PasswordHasher } from './password.js';
 import { SessionCache } from './session-cache.js';
 import { isWellFormedToken, newSessionToken, sessionKey } from './session-token.js';
@@ -41,7 +47,7 @@ export class Accounts {
 
   async register(rawLogin: string, password: string): Promise<SessionStart> {
     const login = normaliseLogin(rawLogin);
-    validatePassword(password);
+    validateNewPassword(password);
     const hashed = await this.passwords.hash(password);
     const user = await this.store.createUser(login, loginKey(login), hashed, this.options.clock());
     if (!user) throw new AppError('user_already_exists');
@@ -52,7 +58,7 @@ export class Accounts {
     const login = normaliseLogin(rawLogin);
     // No account can have a password breaking the rules: say so instead of hashing it.
     validatePassword(password);
-    const credentials = await this.store.findCredentials(loginKey(login));
+    const credentials = await this.findCredentials(login);
     if (!credentials) throw new AppError('user_not_found');
     if (!(await this.passwords.verify(credentials.passwordHash, password))) {
       throw new AppError('wrong_credentials');
@@ -80,22 +86,34 @@ export class Accounts {
     const now = this.options.clock();
     const seenSince = now - this.options.sessionIdleSeconds;
     const cached = this.cache.get(key, now);
-    let record =
-      cached && cached.lastSeenAt >= seenSince
-        ? cached
-        : await this.store.findSession(key, seenSince);
-    if (!record) throw new AppError('unauthorized');
-    if (now - record.lastSeenAt >= this.touchEverySeconds) {
-      await this.store.touchSession(key, now);
-      record = { ...record, lastSeenAt: now };
+    if (cached && cached.lastSeenAt >= seenSince) {
+      this.cache.update(key, await this.touched(key, cached, now));
+      return { user: cached.user, key };
     }
-    this.cache.set(key, record, now);
-    return { user: record.user, key };
+    const stored = await this.store.findSession(key, seenSince);
+    if (!stored) throw new AppError('unauthorized');
+    this.cache.set(key, await this.touched(key, stored, now), now);
+    return { user: stored.user, key };
+  }
+
+  /** The record after this use: its last-seen time is written only when it is old enough. */
+  private async touched(key: string, record: SessionRecord, now: number): Promise<SessionRecord> {
+    if (now - record.lastSeenAt < this.touchEverySeconds) return record;
+    await this.store.touchSession(key, now);
+    return { ...record, lastSeenAt: now };
   }
 
   /** Deletes expired sessions; run from time to time. */
   expireIdleSessions(): Promise<number> {
     return this.store.deleteIdleSessions(this.options.clock() - this.options.sessionIdleSeconds);
+  }
+
+  /** By the login's key, or for an account registered before keys folded look-alikes, its old one. */
+  private async findCredentials(login: string): Promise<Credentials | undefined> {
+    const key = loginKey(login);
+    const legacyKey = legacyLoginKey(login);
+    const found = await this.store.findCredentials(key);
+    return found ?? (legacyKey === key ? undefined : this.store.findCredentials(legacyKey));
   }
 
   private async startSession(user: User): Promise<SessionStart> {

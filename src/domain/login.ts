@@ -1,5 +1,7 @@
 // What a login may be, and the folded key that makes logins unique regardless of case.
 import { AppError } from '../errors.js';
+import { isGuessablePassword } from './common-passwords.js';
+import { INVISIBLE } from './invisible.js';
 
 export const LOGIN_MAX_CHARS = 64;
 export const PASSWORD_MIN_CHARS = 8;
@@ -24,6 +26,9 @@ export function normaliseLogin(raw: string): string {
   if (CONTROL_CHARACTER.test(login)) {
     throw new AppError('invalid_json', 'login must not contain control characters');
   }
+  if (INVISIBLE.test(login)) {
+    throw new AppError('invalid_json', 'login must not contain invisible characters');
+  }
   if (login.trim() !== login) {
     throw new AppError('invalid_json', 'login must not start or end with spaces');
   }
@@ -43,12 +48,29 @@ export function validatePassword(password: string): void {
   }
 }
 
+/** The rules of a password being chosen: those of any password, and not one easy to guess. */
+export function validateNewPassword(password: string): void {
+  validatePassword(password);
+  if (isGuessablePassword(password)) {
+    throw new AppError('invalid_json', 'password is too common: easy to guess');
+  }
+}
+
+/** NFC or NFKC, then full case folding: lower, upper, lower maps ß and ẞ to ss and ς to σ. */
+function foldCase(text: string, form: 'NFC' | 'NFKC'): string {
+  return text.normalize(form).toLowerCase().toUpperCase().toLowerCase().normalize(form);
+}
+
 /**
- * The case-insensitive identity of a login: NFC, then full case folding, then NFC again.
- * Lower, upper, lower maps ß and ẞ to ss and ς to σ, as Unicode case folding does, and gives
- * the same key when applied to a key.
- * `Вася` and `вАСЯ` share one key; a unique index on it makes them one user.
+ * The identity of a login, whatever its case and compatibility form: fullwidth `Ｖ`, `𝔘` and the
+ * `ﬁ` ligature are their plain letters. `Вася` and `вАСЯ` share one key; a unique index on it
+ * makes them one user. Applied to a key, it gives the same key.
  */
 export function loginKey(text: string): string {
-  return text.normalize('NFC').toLowerCase().toUpperCase().toLowerCase().normalize('NFC');
+  return foldCase(text, 'NFKC');
+}
+
+/** The key of accounts registered before compatibility forms were folded: their rows keep it. */
+export function legacyLoginKey(text: string): string {
+  return foldCase(text, 'NFC');
 }

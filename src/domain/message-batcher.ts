@@ -8,8 +8,11 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-/** Told of each newly stored message, in id order, before any sender hears back. Must not throw. */
+/** Told of each newly stored message, in id order, before any sender hears back. */
 export type StoredListener = (message: StoredMessage, origin: number | undefined) => void;
+
+/** Told when the listener threw: the message is stored all the same, and the writes go on. */
+export type ListenerErrorReporter = (error: unknown) => void;
 
 export class MessageBatcher {
   private queue: Pending[] = [];
@@ -20,6 +23,7 @@ export class MessageBatcher {
   constructor(
     private readonly store: Store,
     private readonly onStored: StoredListener,
+    private readonly onListenerError: ListenerErrorReporter,
     private readonly maxBatch = 1000,
   ) {}
 
@@ -58,8 +62,17 @@ export class MessageBatcher {
     }
     batch.forEach((pending, index) => {
       const message = stored[index] as StoredMessage;
-      if (!message.duplicate) this.onStored(message, pending.origin);
+      if (!message.duplicate) this.tellStored(message, pending.origin);
       pending.resolve(message);
     });
+  }
+
+  /** One message's listener failing must not leave its batch unresolved nor stop later ones. */
+  private tellStored(message: StoredMessage, origin: number | undefined): void {
+    try {
+      this.onStored(message, origin);
+    } catch (error) {
+      this.onListenerError(error);
+    }
   }
 }

@@ -2,6 +2,7 @@
 import type { RoomEvent } from '../bus/bus.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { HistoryRange, Store, StoredMessage } from '../store/store.js';
+import { isBlank } from './invisible.js';
 import type { MessageBatcher } from './message-batcher.js';
 import type { Clock, MessageJson } from './types.js';
 
@@ -18,7 +19,7 @@ export interface PostedMessage {
 
 /** Why a text cannot be sent, or undefined when it can. */
 export function textProblem(text: string, maxChars: number): ErrorCode | undefined {
-  if (text.trim() === '' || !text.isWellFormed() || text.includes('\u0000')) {
+  if (isBlank(text) || !text.isWellFormed() || text.includes('\u0000')) {
     return 'invalid_message';
   }
   // UTF-16 length is at least the number of characters: count them only when it matters.

@@ -38,6 +38,12 @@ export class SessionCache {
     this.entries.set(key, { record, cachedAt: now });
   }
 
+  /** Replaces a cached record but not the time it was read: a hit never extends the trust. */
+  update(key: string, record: SessionRecord): void {
+    const entry = this.entries.get(key);
+    if (entry) this.entries.set(key, { record, cachedAt: entry.cachedAt });
+  }
+
   forget(key: string): void {
     this.entries.delete(key);
   }

@@ -1,7 +1,7 @@
 // The one place where any error becomes an HTTP status and `{"error":{"code":...}}`.
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
-import { AppError, rawErrorResponse } from '../errors.js';
+import { AppError, type ErrorCode, RateLimitedError, rawErrorResponse } from '../errors.js';
 
 /** Fastify's own errors that mean the body was not acceptable JSON. */
 const BODY_ERRORS = new Set([
@@ -10,6 +10,17 @@ const BODY_ERRORS = new Set([
   'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
   'FST_ERR_CTP_INVALID_MEDIA_TYPE',
 ]);
+
+/**
+ * Client errors that Fastify or a plugin raises with a status only: a body the client stopped
+ * sending (400), a static file's unmet If-Match or If-Unmodified-Since (412) or Range (416).
+ */
+const CLIENT_ERRORS: Readonly<Record<number, ErrorCode>> = {
+  400: 'bad_request',
+  404: 'not_found',
+  412: 'precondition_failed',
+  416: 'range_not_satisfiable',
+};
 
 function toAppError(error: FastifyError | AppError | Error): AppError {
   if (error instanceof AppError) return error;
@@ -22,11 +33,12 @@ function toAppError(error: FastifyError | AppError | Error): AppError {
   if (fastifyError.code === 'FST_ERR_BAD_URL') {
     return new AppError('bad_request', 'the URL is not validly percent-encoded');
   }
-  if (fastifyError.statusCode === 404) return new AppError('not_found');
-  return new AppError('internal_error');
+  const clientError = CLIENT_ERRORS[fastifyError.statusCode ?? 0];
+  return new AppError(clientError ?? 'internal_error');
 }
 
 function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  if (error instanceof RateLimitedError) reply.header('retry-after', error.retryAfterSeconds);
   return reply.status(error.status).send(error.toJSON());
 }
 

@@ -1,8 +1,8 @@
 // The Fastify instance: parsing, validation, errors, metrics, rate limits and every route.
-import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError, UnavailableError } from '../errors.js';
+import { UnavailableError } from '../errors.js';
+import { API_HEADERS } from '../response-headers.js';
 import { useSessions } from './auth.js';
 import { useJsonBodies } from './body.js';
 import { errorServerOptions, useErrorHandler } from './error-handler.js';
@@ -26,6 +26,12 @@ function useRequestMetrics(app: FastifyInstance, services: HttpServices): void {
       status: String(reply.statusCode),
     };
     services.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+}
+
+function useApiHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(API_HEADERS);
   });
 }
 
@@ -58,11 +64,8 @@ export async function buildHttpServer(
   useErrorHandler(app);
   useSessions(app);
   useRequestMetrics(app, services);
+  useApiHeaders(app);
   refuseWhileClosing(app);
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: () => new AppError('too_many_requests'),
-  });
 
   const routes = recordRoutes(app);
   accountRoutes(app, services);

@@ -4,6 +4,7 @@ import type { Messages } from '../domain/messages.js';
 import type { Rooms } from '../domain/rooms.js';
 import type { Users } from '../domain/users.js';
 import type { Metrics } from '../metrics.js';
+import type { AuthThrottle } from './auth-throttle.js';
 
 export interface HttpServices {
   readonly accounts: Accounts;
@@ -15,5 +16,9 @@ export interface HttpServices {
   readonly onLogout: (sessionKey: string) => void;
   /** Throws when storage or the bus cannot be reached. */
   readonly checkReady: () => Promise<void>;
-  readonly authRateLimitPerMinute: number;
+  readonly authThrottle: AuthThrottle;
+  /** Origins besides the server's own whose pages may register and log in. */
+  readonly allowedOrigins: readonly string[] | undefined;
+  /** What GET /metrics requires as a bearer token; unset refuses everyone. */
+  readonly metricsToken: string | undefined;
 }

@@ -7,6 +7,7 @@ import type { Accounts } from '../domain/accounts.js';
 import type { Rooms } from '../domain/rooms.js';
 import { AppError, rawErrorResponse } from '../errors.js';
 import { Connection, type ConnectionContext } from './connection.js';
+import { checkHandshake, refusalHeaders } from './handshake.js';
 
 const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
 
@@ -31,8 +32,16 @@ interface ChatRequest {
   readonly after: number | undefined;
 }
 
+/** The request target as a URL; a target that is no path (`//x:99999/…`) is no chat URL. */
+function parseTarget(rawUrl: string | undefined): URL {
+  // Appended, not resolved against a base: `//x/…` is a path here, not a host.
+  const target = `http://localhost${rawUrl ?? '/'}`;
+  if (!rawUrl?.startsWith('/') || !URL.canParse(target)) throw new AppError('not_found');
+  return new URL(target);
+}
+
 function parseChatRequest(rawUrl: string | undefined): ChatRequest {
-  const url = new URL(rawUrl ?? '/', 'http://localhost');
+  const url = parseTarget(rawUrl);
   const match = CHAT_PATH.exec(url.pathname);
   if (!match) throw new AppError('not_found');
   const after = url.searchParams.get('after');
@@ -47,7 +56,8 @@ function parseChatRequest(rawUrl: string | undefined): ChatRequest {
 }
 
 function refuse(socket: Duplex, error: unknown): void {
-  socket.end(rawErrorResponse(error instanceof AppError ? error : new AppError('internal_error')));
+  const refusal = error instanceof AppError ? error : new AppError('internal_error');
+  socket.end(rawErrorResponse(refusal, refusalHeaders(refusal)));
 }
 
 function destroySocket(this: Duplex): void {
@@ -62,6 +72,10 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     perMessageDeflate: false,
     clientTracking: false,
   });
+  // What ws still refuses after checkHandshake (a malformed Sec-WebSocket-Protocol) is JSON too.
+  wss.on('wsClientError', (error: Error, socket: Duplex) => {
+    refuse(socket, new AppError('bad_request', error.message));
+  });
 
   async function accept(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const origin = request.headers.origin;
@@ -73,6 +87,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
       throw new AppError('forbidden_origin');
     }
     const chat = parseChatRequest(request.url);
+    checkHandshake(request);
     refuseWhenStopping();
     const session = await accounts.authenticate(chat.sessionId);
     const roomId = await rooms.requireMember(session.user.id, chat.roomId);

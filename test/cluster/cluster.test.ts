@@ -136,7 +136,7 @@ for (const backend of backends()) {
       const { users, roomId } = await roomAcrossNodes(2);
       const [alice, bob] = users as [TestUser, TestUser];
       const login = await request(url(2), 'POST', '/v1/login', {
-        body: { login: bob.login, password: 'password1' },
+        body: { login: bob.login, password: 'pass:word1' },
       });
       const laptop = { ...bob, session: login.body.session_id as string };
       const phoneOnNode2 = await open(1, roomId, bob);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import { Accounts } from '../../src/domain/accounts.js';
+import { legacyLoginKey } from '../../src/domain/login.js';
 import type { PasswordHasher } from '../../src/domain/password.js';
 import { AppError } from '../../src/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -37,15 +38,15 @@ describe('Accounts', () => {
   });
 
   test('register stores a hash, not the password, and starts a session', async () => {
-    const { sessionId, user } = await accounts.register('Вася', 'password1');
+    const { sessionId, user } = await accounts.register('Вася', 'pass:word1');
     assert.equal(user.login, 'Вася');
     assert.deepEqual((await accounts.authenticate(sessionId)).user, user);
     const credentials = await store.findCredentials('вася');
-    assert.equal(credentials?.passwordHash, 'plain:password1');
+    assert.equal(credentials?.passwordHash, 'plain:pass:word1');
   });
 
   test('the session key is a hash of the session id, never the id itself', async () => {
-    const { sessionId } = await accounts.register('Вася', 'password1');
+    const { sessionId } = await accounts.register('Вася', 'pass:word1');
     const session = await accounts.authenticate(sessionId);
     assert.notEqual(session.key, sessionId);
     assert.ok(!session.key.includes(sessionId));
@@ -54,7 +55,7 @@ describe('Accounts', () => {
   });
 
   test('a session is valid up to the idle time after its last use, then unauthorized', async () => {
-    const { sessionId } = await accounts.register('Вася', 'password1');
+    const { sessionId } = await accounts.register('Вася', 'pass:word1');
     now += IDLE;
     await accounts.authenticate(sessionId);
     now += IDLE;
@@ -64,9 +65,9 @@ describe('Accounts', () => {
   });
 
   test('expireIdleSessions deletes only the sessions idle for too long', async () => {
-    const old = await accounts.register('old', 'password1');
+    const old = await accounts.register('old', 'pass:word1');
     now += IDLE / 2;
-    const recent = await accounts.register('recent', 'password1');
+    const recent = await accounts.register('recent', 'pass:word1');
     now += IDLE / 2 + 1;
     assert.equal(await accounts.expireIdleSessions(), 1);
     await rejectsWith(accounts.authenticate(old.sessionId), 'unauthorized');
@@ -74,15 +75,15 @@ describe('Accounts', () => {
   });
 
   test('logout ends that session only', async () => {
-    const first = await accounts.register('Вася', 'password1');
-    const second = await accounts.login('ВАСЯ', 'password1');
+    const first = await accounts.register('Вася', 'pass:word1');
+    const second = await accounts.login('ВАСЯ', 'pass:word1');
     await accounts.logout(await accounts.authenticate(first.sessionId));
     await rejectsWith(accounts.authenticate(first.sessionId), 'unauthorized');
     assert.equal((await accounts.authenticate(second.sessionId)).user.login, 'Вася');
   });
 
   test('a session read once is trusted from the cache for its seconds, then read again', async () => {
-    const { sessionId } = await accounts.register('Вася', 'password1');
+    const { sessionId } = await accounts.register('Вася', 'pass:word1');
     let reads = 0;
     const findSession = store.findSession.bind(store);
     store.findSession = (...args) => {
@@ -97,9 +98,29 @@ describe('Accounts', () => {
     assert.equal(reads, 2);
   });
 
+  test('a session deleted in the store is refused within the cache seconds, however often used', async () => {
+    const { sessionId } = await accounts.register('Вася', 'pass:word1');
+    const session = await accounts.authenticate(sessionId);
+    await store.deleteSession(session.key); // as another node's logout does while the bus is down
+    for (let second = 1; second < CACHE; second++) {
+      now += 1;
+      await accounts.authenticate(sessionId);
+    }
+    now += 1;
+    await rejectsWith(accounts.authenticate(sessionId), 'unauthorized');
+  });
+
+  test('an account registered before look-alikes folded keeps logging in under its old key', async () => {
+    const login = 'ｔａｒｏ';
+    await store.createUser(login, legacyLoginKey(login), 'plain:pass:word1', now);
+    const { user } = await accounts.login(login, 'pass:word1');
+    assert.equal(user.login, login);
+    await rejectsWith(accounts.login('taro', 'pass:word1'), 'user_not_found');
+  });
+
   test('logout, here or announced by another node, ends a cached session at once', async () => {
-    const here = await accounts.register('Вася', 'password1');
-    const elsewhere = await accounts.login('Вася', 'password1');
+    const here = await accounts.register('Вася', 'pass:word1');
+    const elsewhere = await accounts.login('Вася', 'pass:word1');
     const session = await accounts.authenticate(here.sessionId);
     await accounts.authenticate(elsewhere.sessionId);
     await accounts.logout(session);
@@ -124,8 +145,8 @@ describe('Accounts', () => {
   });
 
   test('login errors: user_not_found, wrong_credentials', async () => {
-    await accounts.register('Вася', 'password1');
-    await rejectsWith(accounts.login('Петя', 'password1'), 'user_not_found');
-    await rejectsWith(accounts.login('вася', 'password2'), 'wrong_credentials');
+    await accounts.register('Вася', 'pass:word1');
+    await rejectsWith(accounts.login('Петя', 'pass:word1'), 'user_not_found');
+    await rejectsWith(accounts.login('вася', 'pass:word2'), 'wrong_credentials');
   });
 });

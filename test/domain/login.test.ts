@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { loginKey, normaliseLogin, validatePassword } from '../../src/domain/login.js';
+import {
+  loginKey,
+  normaliseLogin,
+  validateNewPassword,
+  validatePassword,
+} from '../../src/domain/login.js';
 import { AppError } from '../../src/errors.js';
 
 function refusal(run: () => unknown): string {
@@ -36,6 +41,13 @@ describe('loginKey', () => {
     assert.equal(loginKey('Jos\u00e9'), loginKey('Jose\u0301'));
     assert.equal(loginKey('\u00c9cole'), loginKey('e\u0301cole'));
     assert.equal(loginKey('Й'), loginKey('И\u0306'));
+  });
+
+  test('fullwidth and other compatibility look-alikes share the plain key', () => {
+    assert.equal(loginKey('\uff36\uff41\uff53\uff59\uff41'), loginKey('Vasya')); // Ｖａｓｙａ
+    assert.equal(loginKey('ｖａｓｙａ_１'), loginKey('VASYA_1'));
+    assert.equal(loginKey('𝔘ser'), loginKey('user'));
+    assert.equal(loginKey('\ufb01ne'), loginKey('FINE')); // the ﬁ ligature
   });
 
   test('different logins keep different keys', () => {
@@ -89,6 +101,25 @@ describe('normaliseLogin', () => {
     }
   });
 
+  test('no invisible characters: zero-width, joiners, BOM, fillers, soft hyphen', () => {
+    const invisible = [
+      '\u200b',
+      '\u200c',
+      '\u200d',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      '\u034f',
+      '\u3164',
+    ];
+    for (const character of [...invisible, '\u180e', '\ufe0f', '\u{e0001}']) {
+      assert.match(
+        refusal(() => normaliseLogin(`Va${character}sya`)),
+        /invisible/,
+      );
+    }
+  });
+
   test('no leading or trailing spaces, of any kind', () => {
     for (const login of [' a', 'a ', '\u00a0a', 'a\u3000', '\u2003a', ' ']) {
       assert.match(
@@ -135,6 +166,34 @@ describe('validatePassword', () => {
     assert.match(
       refusal(() => validatePassword('abcdefgh\ud800')),
       /Unicode/,
+    );
+  });
+});
+
+describe('validateNewPassword', () => {
+  test('common passwords are refused whatever their case; so are blank or one-character ones', () => {
+    const common = ['12345678', 'password', 'PassWord', 'qwertyuiop', 'iloveyou', 'letmein1'];
+    for (const password of [...common, ' '.repeat(8), 'a'.repeat(12), '\u3000'.repeat(8)]) {
+      assert.match(
+        refusal(() => validateNewPassword(password)),
+        /common|guess/,
+        JSON.stringify(password),
+      );
+    }
+  });
+
+  test('other passwords of a valid length pass; the length rules still apply', () => {
+    for (const password of [
+      'pass:word1',
+      'correct horse battery',
+      'Пароль-надёжный',
+      '😀😁😀😁😀😁😀😁',
+    ]) {
+      validateNewPassword(password);
+    }
+    assert.match(
+      refusal(() => validateNewPassword('x7#')),
+      /8 to 1024/,
     );
   });
 });

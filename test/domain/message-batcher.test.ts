@@ -33,6 +33,8 @@ function fakeStore() {
   return { store: store as unknown as Store, control };
 }
 
+const failOnListenerError = (error: unknown) => assert.fail(`the listener threw: ${error}`);
+
 function message(text: string, clientId: string | null = null): NewMessage {
   return { roomId: 1, userId: 1, text, clientId, createdAt: 0 };
 }
@@ -40,7 +42,7 @@ function message(text: string, clientId: string | null = null): NewMessage {
 describe('MessageBatcher', () => {
   test('the messages of one turn are stored in one call, in order', async () => {
     const { store, control } = fakeStore();
-    const batcher = new MessageBatcher(store, () => undefined);
+    const batcher = new MessageBatcher(store, () => undefined, failOnListenerError);
     const first = await Promise.all(['a', 'b', 'c'].map((text) => batcher.append(message(text))));
     const second = await Promise.all(['d', 'e'].map((text) => batcher.append(message(text))));
     assert.deepEqual(control.calls, [
@@ -62,9 +64,13 @@ describe('MessageBatcher', () => {
   test('the listener hears of each new message in order, before any sender hears back', async () => {
     const { store } = fakeStore();
     const log: string[] = [];
-    const batcher = new MessageBatcher(store, (stored, origin) => {
-      log.push(`stored ${stored.text} from ${origin}`);
-    });
+    const batcher = new MessageBatcher(
+      store,
+      (stored, origin) => {
+        log.push(`stored ${stored.text} from ${origin}`);
+      },
+      failOnListenerError,
+    );
     await batcher.append(message('first', 'c1'), 7);
     log.length = 0;
     await Promise.all(
@@ -84,7 +90,11 @@ describe('MessageBatcher', () => {
   test('a failed write rejects each of its messages, and later batches still go through', async () => {
     const { store, control } = fakeStore();
     const heard: string[] = [];
-    const batcher = new MessageBatcher(store, (stored) => heard.push(stored.text));
+    const batcher = new MessageBatcher(
+      store,
+      (stored) => heard.push(stored.text),
+      failOnListenerError,
+    );
     control.failure = new Error('disk full');
     const failed = await Promise.allSettled(
       ['a', 'b'].map((text) => batcher.append(message(text))),
@@ -104,7 +114,7 @@ describe('MessageBatcher', () => {
     control.gate = new Promise((resolve) => {
       open = resolve;
     });
-    const batcher = new MessageBatcher(store, () => undefined, 2);
+    const batcher = new MessageBatcher(store, () => undefined, failOnListenerError, 2);
     const pending = ['a', 'b', 'c', 'd', 'e'].map((text) => batcher.append(message(text)));
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(control.calls, [['a', 'b']], 'the next batch waits for the first');
@@ -119,12 +129,40 @@ describe('MessageBatcher', () => {
 
   test('drain stores what was appended without waiting for the turn to end', async () => {
     const { store, control } = fakeStore();
-    const batcher = new MessageBatcher(store, () => undefined);
+    const batcher = new MessageBatcher(store, () => undefined, failOnListenerError);
     const posted = batcher.append(message('late'));
     await batcher.drain();
     assert.deepEqual(control.calls, [['late']]);
     assert.equal((await posted).text, 'late');
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(control.calls.length, 1);
+  });
+
+  // Before the fix this hung: a timeout makes a regression fail instead.
+  test('a listener that throws is reported; its batch resolves and later writes go on', {
+    timeout: 10_000,
+  }, async () => {
+    const { store } = fakeStore();
+    const reported: unknown[] = [];
+    const heard: string[] = [];
+    const batcher = new MessageBatcher(
+      store,
+      (stored) => {
+        if (stored.text === 'bad') throw new Error('publish failed');
+        heard.push(stored.text);
+      },
+      (error) => reported.push(error),
+    );
+    const first = await Promise.all(['a', 'bad', 'b'].map((text) => batcher.append(message(text))));
+    assert.deepEqual(
+      first.map((stored) => stored.text),
+      ['a', 'bad', 'b'],
+    );
+    const later = await batcher.append(message('c'));
+    assert.equal(later.text, 'c');
+    assert.deepEqual(heard, ['a', 'b', 'c']);
+    assert.equal(reported.length, 1);
+    assert.match(String(reported[0]), /publish failed/);
+    await batcher.drain();
   });
 });

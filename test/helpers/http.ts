@@ -48,7 +48,7 @@ export interface TestUser {
 
 export async function registerUser(base: string, login = uniqueLogin()): Promise<TestUser> {
   const registered = await request(base, 'POST', '/v1/register', {
-    body: { login, password: 'password1' },
+    body: { login, password: 'pass:word1' },
   });
   if (registered.status !== 200)
     throw new Error(`register failed: ${JSON.stringify(registered.body)}`);

@@ -3,6 +3,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { request } from './http.js';
+import { METRICS_AUTHORIZATION } from './server.js';
 import type { Frame } from './ws.js';
 
 const PAGE = 200;
@@ -26,7 +27,7 @@ export async function roomHistory(base: string, session: string, roomId: number)
 
 /** The value of an unlabelled Prometheus metric on /metrics. */
 export async function metric(base: string, name: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+  const text = await (await fetch(`${base}/metrics`, { headers: METRICS_AUTHORIZATION })).text();
   const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
   if (line === undefined) throw new Error(`metric ${name} not found`);
   return Number(line.slice(name.length + 1));

@@ -13,7 +13,11 @@ export const TEST_ENV = {
   PASSWORD_HASH_ITERATIONS: '1',
   AUTH_RATE_LIMIT_PER_MINUTE: '100000',
   WS_MESSAGES_PER_SECOND: '100000',
+  METRICS_TOKEN: 'test-metrics-token-0123456789',
 } as const;
+
+/** The header a scraper of the test servers' /metrics sends. */
+export const METRICS_AUTHORIZATION = { authorization: `Bearer ${TEST_ENV.METRICS_TOKEN}` };
 
 export interface TestServer {
   readonly url: string;

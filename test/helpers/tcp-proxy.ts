@@ -5,6 +5,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private stalled = false;
 
   private constructor(
     private readonly targetHost: string,
@@ -22,6 +23,7 @@ export class TcpProxy {
 
   /** Accepts connections again, on the same port. */
   async resume(): Promise<void> {
+    this.stalled = false;
     const server = createServer((client) => this.relay(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -39,11 +41,30 @@ export class TcpProxy {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** Keeps every connection open but relays nothing, as a network silently dropping packets. */
+  stall(): void {
+    this.stalled = true;
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
   private relay(client: Socket): void {
+    if (this.stalled) {
+      this.track(client);
+      client.on('error', () => client.destroy());
+      client.pause();
+      return;
+    }
     const upstream = createConnection(this.targetPort, this.targetHost);
     for (const socket of [client, upstream]) {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
+      this.track(socket);
       socket.on('error', () => {
         client.destroy();
         upstream.destroy();

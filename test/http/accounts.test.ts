@@ -7,7 +7,7 @@ import { createRoom, registerUser, request, uniqueLogin } from '../helpers/http.
 import { startServer, type TestServer } from '../helpers/server.js';
 import { ChatClient } from '../helpers/ws.js';
 
-const PASSWORD = 'password1';
+const PASSWORD = 'pass:word1';
 
 for (const backend of backends()) {
   describe(`accounts (${backend.name})`, () => {
@@ -228,12 +228,12 @@ for (const backend of backends()) {
       );
       const user = await registerUser(server.url);
       expectError(
-        await post('/v1/login', { login: user.login, password: 'password2' }),
+        await post('/v1/login', { login: user.login, password: 'pass:word2' }),
         422,
         'wrong_credentials',
       );
       expectError(
-        await post('/v1/login', { login: user.login, password: 'PASSWORD1' }),
+        await post('/v1/login', { login: user.login, password: 'PASS:WORD1' }),
         422,
         'wrong_credentials',
       );
@@ -247,6 +247,38 @@ for (const backend of backends()) {
       for (const other of [password.trim(), password.normalize('NFC')]) {
         expectError(await post('/v1/login', { login, password: other }), 422, 'wrong_credentials');
       }
+    });
+
+    test('a common password is refused at registration, with a message; login still checks it', async () => {
+      const login = uniqueLogin();
+      for (const password of ['12345678', 'password', ' '.repeat(8)]) {
+        const text = expectError(
+          await post('/v1/register', { login, password }),
+          422,
+          'invalid_json',
+        );
+        assert.match(text ?? '', /common|guess/);
+      }
+      expectError(await post('/v1/login', { login, password: 'password' }), 422, 'user_not_found');
+    });
+
+    test('look-alike logins cannot register twice: fullwidth folds, invisible is refused', async () => {
+      const login = uniqueLogin('vasya');
+      assert.equal((await post('/v1/register', { login, password: PASSWORD })).status, 200);
+      const fullwidth = [...login]
+        .map((c) => (/[!-~]/.test(c) ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c))
+        .join('');
+      const again = await post('/v1/register', { login: fullwidth, password: PASSWORD });
+      expectError(again, 422, 'user_already_exists');
+      const signedIn = await post('/v1/login', { login: fullwidth, password: PASSWORD });
+      assert.equal(signedIn.status, 200, 'the fullwidth spelling logs in as the same user');
+      const hidden = `${login.slice(0, 2)}\u200b${login.slice(2)}`;
+      const text = expectError(
+        await post('/v1/register', { login: hidden, password: PASSWORD }),
+        422,
+        'invalid_json',
+      );
+      assert.match(text ?? '', /invisible/);
     });
 
     test('extra fields in the body are ignored', async () => {
@@ -308,9 +340,9 @@ for (const backend of backends()) {
 
       test('boundary lengths count characters: login 1 and 64, password 8 and 1024', async () => {
         const accepted = [
-          { login: '𝔘', password: '😀'.repeat(8) },
-          { login: '😀'.repeat(64), password: 'я'.repeat(1024) },
-          { login: 'ж'.repeat(64), password: '😀'.repeat(1024) },
+          { login: '𝔘', password: '😀😁😂🤣😃😄😅😆' },
+          { login: '😀'.repeat(64), password: 'яж'.repeat(512) },
+          { login: 'ж'.repeat(64), password: '😀😁'.repeat(512) },
         ];
         for (const body of accepted) {
           assert.equal((await post('/v1/register', body)).status, 200, body.login);

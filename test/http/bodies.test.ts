@@ -35,7 +35,7 @@ function rawPost(
   });
 }
 
-const credentials = () => JSON.stringify({ login: uniqueLogin(), password: 'password1' });
+const credentials = () => JSON.stringify({ login: uniqueLogin(), password: 'pass:word1' });
 
 for (const backend of backends()) {
   describe(`request bodies (${backend.name})`, () => {
@@ -121,7 +121,7 @@ for (const backend of backends()) {
         const body = Buffer.concat([
           Buffer.from(`{"login":"${login}`),
           bad,
-          Buffer.from('","password":"password1"}'),
+          Buffer.from('","password":"pass:word1"}'),
         ]);
         const message = expectError(
           await rawPost(server.url, '/v1/register', {}, body),
@@ -129,7 +129,7 @@ for (const backend of backends()) {
           'invalid_json',
         );
         assert.match(message ?? '', /UTF-8/);
-        const replaced = { login: `${login}\ufffd`, password: 'password1' };
+        const replaced = { login: `${login}\ufffd`, password: 'pass:word1' };
         const lookup = await request(server.url, 'POST', '/v1/login', { body: replaced });
         expectError(lookup, 422, 'user_not_found');
       }
@@ -172,13 +172,13 @@ for (const backend of backends()) {
     const malformed: Array<[string, string]> = [
       ['truncated JSON', '{"login":"a","password":'],
       ['a bare word', 'login=a&password=b'],
-      ['single quotes', "{'login':'a','password':'password1'}"],
-      ['a trailing comma', '{"login":"a","password":"password1",}'],
+      ['single quotes', "{'login':'a','password':'pass:word1'}"],
+      ['a trailing comma', '{"login":"a","password":"pass:word1",}'],
       ['two JSON values', '{} {}'],
       ['a NUL byte', '\u0000'],
       ['only spaces', '   '],
       ['invalid UTF-8', '\xff\xfe'],
-      ['a __proto__ key', '{"__proto__":{"admin":true},"login":"a","password":"password1"}'],
+      ['a __proto__ key', '{"__proto__":{"admin":true},"login":"a","password":"pass:word1"}'],
       ['SQL', "'; DROP TABLE users; --"],
     ];
     for (const [name, body] of malformed) {

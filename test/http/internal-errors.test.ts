@@ -8,7 +8,9 @@ import type { Messages } from '../../src/domain/messages.js';
 import type { Rooms } from '../../src/domain/rooms.js';
 import type { Users } from '../../src/domain/users.js';
 import { UnavailableError } from '../../src/errors.js';
+import { AuthThrottle } from '../../src/http/auth-throttle.js';
 import { buildHttpServer } from '../../src/http/server.js';
+import { openLimiters } from '../../src/limits/open-limiters.js';
 import { createMetrics } from '../../src/metrics.js';
 import { expectError } from '../helpers/expect-error.js';
 import { request } from '../helpers/http.js';
@@ -41,10 +43,19 @@ describe('when the domain fails', () => {
         messages: {} as Messages,
         metrics: createMetrics(),
         onLogout: () => {},
+        metricsToken: undefined,
         checkReady: async () => {
           throw new Error(SECRET);
         },
-        authRateLimitPerMinute: 1000,
+        authThrottle: new AuthThrottle(
+          await openLimiters({ redisUrl: undefined, redisChannelPrefix: '' }),
+          {
+            perAddressPerMinute: 1000,
+            freeFailures: 5,
+            maxLockSeconds: 60,
+          },
+        ),
+        allowedOrigins: undefined,
       },
     );
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -57,7 +68,7 @@ describe('when the domain fails', () => {
     const message = expectError(info, 500, 'internal_error');
     assert.equal(message, undefined);
     const login = await request(base, 'POST', '/v1/login', {
-      body: { login: 'a', password: 'password1' },
+      body: { login: 'a', password: 'pass:word1' },
     });
     expectError(login, 500, 'internal_error');
     assert.doesNotMatch(JSON.stringify(login.body), /secret|\.ts|at /);
@@ -65,7 +76,7 @@ describe('when the domain fails', () => {
 
   test('unreachable storage is 503 unavailable', async () => {
     const register = await request(base, 'POST', '/v1/register', {
-      body: { login: 'a', password: 'password1' },
+      body: { login: 'a', password: 'pass:word1' },
     });
     expectError(register, 503, 'unavailable');
   });

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
-import { JSON_TYPE } from '../helpers/expect-error.js';
+import { expectError, JSON_TYPE } from '../helpers/expect-error.js';
 import { registerUser, request } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { METRICS_AUTHORIZATION, startServer, type TestServer } from '../helpers/server.js';
 
 for (const backend of backends()) {
   describe(`operations (${backend.name})`, () => {
@@ -33,7 +33,7 @@ for (const backend of backends()) {
       await request(server.url, 'GET', '/v1/rooms/67890', { session: user.session });
       await request(server.url, 'GET', '/no/such/path/1');
       await request(server.url, 'GET', '/no/such/path/2');
-      const response = await fetch(`${server.url}/metrics`);
+      const response = await fetch(`${server.url}/metrics`, { headers: METRICS_AUTHORIZATION });
       assert.equal(response.status, 200);
       assert.match(response.headers.get('content-type') ?? '', /^text\/plain/);
       const text = await response.text();
@@ -74,3 +74,30 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('/metrics access', () => {
+  test('needs the bearer token of METRICS_TOKEN: none, another or a malformed one is 401', async () => {
+    const server = await startServer();
+    try {
+      for (const authorization of [undefined, 'Bearer wrong-token', 'Basic eDp5', 'Bearer']) {
+        const headers = authorization === undefined ? undefined : { authorization };
+        const reply = await request(server.url, 'GET', '/metrics', { headers });
+        expectError(reply, 401, 'unauthorized');
+        assert.equal(reply.headers.get('www-authenticate'), 'Bearer');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('is refused to everyone when no token is configured: a fresh install is not open', async () => {
+    const server = await startServer({ env: { METRICS_TOKEN: '' } });
+    try {
+      for (const headers of [undefined, METRICS_AUTHORIZATION, { authorization: 'Bearer ' }]) {
+        expectError(await request(server.url, 'GET', '/metrics', { headers }), 401, 'unauthorized');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

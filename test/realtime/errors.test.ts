@@ -76,7 +76,14 @@ for (const backend of backends()) {
     });
 
     test('an empty or blank text gets invalid_message', async () => {
-      for (const text of ['', '   ', '\n\t ', '\u3000']) {
+      const invisible = [
+        '\u200b',
+        '\u200b\u200c\u200d\u2060\ufeff',
+        ' \u00ad ',
+        '\u2800',
+        '\u3164',
+      ];
+      for (const text of ['', '   ', '\n\t ', '\u3000', ...invisible]) {
         await expectError(JSON.stringify({ text }), 'invalid_message');
       }
     });

@@ -30,7 +30,7 @@ for (const backend of backends()) {
       alice = await registerUser(server.url, 'Алиса');
       bob = await registerUser(server.url);
       const login = await request(server.url, 'POST', '/v1/login', {
-        body: { login: alice.login, password: 'password1' },
+        body: { login: alice.login, password: 'pass:word1' },
       });
       alicePhone = login.body.session_id;
       roomId = await createRoom(server.url, alice, [bob]);

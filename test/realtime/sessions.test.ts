@@ -21,7 +21,7 @@ for (const backend of backends()) {
       const roomId = await createRoom(server.url, alice, [bob]);
       const otherRoom = await createRoom(server.url, alice, []);
       const login = await request(server.url, 'POST', '/v1/login', {
-        body: { login: alice.login, password: 'password1' },
+        body: { login: alice.login, password: 'pass:word1' },
       });
       const phoneSession = login.body.session_id as string;
       const laptop = await ChatClient.open(server.wsUrl, roomId, alice.session);

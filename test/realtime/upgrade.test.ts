@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
 import { createRoom, registerUser, request, type TestUser } from '../helpers/http.js';
 import { eventually } from '../helpers/observe.js';
+import { parseRaw, rawExchange } from '../helpers/raw-http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { ChatClient, type OpenOptions } from '../helpers/ws.js';
 
@@ -61,7 +62,7 @@ for (const backend of backends()) {
 
     test('a logged-out session gets 401', async () => {
       const login = await request(server.url, 'POST', '/v1/login', {
-        body: { login: alice.login, password: 'password1' },
+        body: { login: alice.login, password: 'pass:word1' },
       });
       const session = login.body.session_id as string;
       await request(server.url, 'POST', '/v1/logout', { session });
@@ -97,6 +98,31 @@ for (const backend of backends()) {
       assert.equal(reply.status, 426);
       assert.equal(reply.headers.get('content-type'), 'application/json; charset=utf-8');
       assert.equal(reply.body.error.code, 'upgrade_required');
+    });
+
+    test('a handshake ws would refuse gets the JSON error, never HTML', async () => {
+      const target = `/v1/rooms/${roomId}/chat?session_id=${alice.session}`;
+      const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+      const handshakes: [string, number, string][] = [
+        [`POST ${target} HTTP/1.1\r\nUpgrade: websocket\r\n${key}`, 405, 'method_not_allowed'],
+        [`GET ${target} HTTP/1.1\r\nUpgrade: h2c\r\n`, 400, 'bad_request'],
+        [`GET ${target} HTTP/1.1\r\nUpgrade: websocket\r\n`, 400, 'bad_request'],
+        [
+          `GET ${target} HTTP/1.1\r\nUpgrade: websocket\r\n${key}Sec-WebSocket-Version: 7\r\n`,
+          400,
+          'bad_request',
+        ],
+        [`GET // HTTP/1.1\r\nUpgrade: websocket\r\n${key}`, 404, 'not_found'],
+        [`GET //x:99999${target} HTTP/1.1\r\nUpgrade: websocket\r\n${key}`, 404, 'not_found'],
+      ];
+      for (const [head, status, code] of handshakes) {
+        const bytes = `${head}Host: x\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+        const reply = parseRaw(await rawExchange(server.url, bytes));
+        assert.equal(reply.status, status, head);
+        assert.equal(reply.headers.get('content-type'), 'application/json; charset=utf-8', head);
+        assert.equal(reply.body.error.code, code, head);
+        if (status === 405) assert.equal(reply.headers.get('allow'), 'GET');
+      }
     });
 
     test('a refused upgrade leaves nothing open', async () => {

@@ -8,7 +8,9 @@ import { UnavailableError } from '../../src/errors.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { type Backend, backends, type TestDatabase } from '../helpers/backends.js';
+import { expectError } from '../helpers/expect-error.js';
 import { createRoom, registerUser, request } from '../helpers/http.js';
+import { eventually } from '../helpers/observe.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { ChatClient } from '../helpers/ws.js';
@@ -24,7 +26,7 @@ function withAddress(url: string, host: string, port: number, query: Record<stri
 }
 
 function openAt(url: string): Promise<Store> {
-  return openStore({ databaseUrl: url, databasePoolSize: 4 });
+  return openStore({ databaseUrl: url, databasePoolSize: 4, databaseTimeoutMs: 10_000 });
 }
 
 /** The backend's databases, reached through the proxy. */
@@ -98,6 +100,36 @@ describe('PostgreSQL faults', {
       await admin.end();
       await store.close();
     }
+  });
+
+  describe('a network that silently drops everything', () => {
+    let server: TestServer;
+    before(async () => {
+      server = await startServer({
+        backend: behind(proxy, backend),
+        env: { DATABASE_TIMEOUT_SECONDS: '1' },
+      });
+    });
+    after(() => server.close());
+
+    // Without a timeout the request hung for good: the test's own timeout turns that into a failure.
+    test('requests fail with 503 after DATABASE_TIMEOUT_SECONDS, then recover', {
+      timeout: 30_000,
+    }, async () => {
+      const alice = await registerUser(server.url);
+      proxy.stall();
+      try {
+        const rooms = await request(server.url, 'GET', '/v1/rooms', { session: alice.session });
+        expectError(rooms, 503, 'unavailable');
+        expectError(await request(server.url, 'GET', '/readyz'), 503, 'unavailable');
+      } finally {
+        await proxy.cut();
+        await proxy.resume();
+      }
+      await eventually(async () => (await request(server.url, 'GET', '/readyz')).status === 200);
+      const rooms = await request(server.url, 'GET', '/v1/rooms', { session: alice.session });
+      assert.equal(rooms.status, 200);
+    });
   });
 
   describe('through the server', () => {

@@ -11,7 +11,11 @@ import { backends, type TestDatabase } from '../helpers/backends.js';
 const NOW = 1_700_000_000;
 
 function open(database: TestDatabase): Promise<Store> {
-  return openStore({ databaseUrl: database.env.DATABASE_URL as string, databasePoolSize: 4 });
+  return openStore({
+    databaseUrl: database.env.DATABASE_URL as string,
+    databasePoolSize: 4,
+    databaseTimeoutMs: 10_000,
+  });
 }
 
 /** Each message's previous id is the id of the room's message just before it. */

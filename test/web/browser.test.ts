@@ -33,7 +33,7 @@ async function register(context: BrowserContext, url: string, login: string): Pr
   });
   await page.goto(url);
   await page.getByLabel('Login', { exact: true }).fill(login);
-  await page.getByLabel('Password', { exact: true }).fill('password1');
+  await page.getByLabel('Password', { exact: true }).fill('pass:word1');
   await page.getByRole('button', { name: 'Register' }).click();
   await page.locator('#me', { hasText: login }).waitFor();
   return { login, page, problems };

@@ -1,6 +1,7 @@
 // Liveness, readiness and Prometheus metrics for whoever runs the server.
 import type { FastifyInstance } from 'fastify';
 import { UnavailableError } from '../../errors.js';
+import { bearerTokenHook } from '../bearer-token.js';
 import type { HttpServices } from '../services.js';
 
 export function healthRoutes(app: FastifyInstance, services: HttpServices): void {
@@ -17,8 +18,12 @@ export function healthRoutes(app: FastifyInstance, services: HttpServices): void
     return { status: 'ready' };
   });
 
-  app.get('/metrics', async (_request, reply) => {
-    const { registry } = services.metrics;
-    return reply.type(registry.contentType).send(await registry.metrics());
-  });
+  app.get(
+    '/metrics',
+    { onRequest: bearerTokenHook(services.metricsToken) },
+    async (_request, reply) => {
+      const { registry } = services.metrics;
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
+  );
 }

@@ -15,15 +15,19 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 export async function webRoutes(app: FastifyInstance): Promise<void> {
-  await app.register(fastifyStatic, {
-    root: WEB_ROOT,
-    // One route per file present at start, so any other path keeps the JSON 404 (and 405 works).
-    wildcard: false,
-    globIgnore: ['**/*.png'],
-    decorateReply: false,
-    setHeaders: (response) => {
-      response.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
-      response.setHeader('x-content-type-options', 'nosniff');
-    },
+  // A scope of its own, so this hook runs after the API's headers on the web files only.
+  await app.register(async (web) => {
+    web.addHook('onSend', async (_request, reply) => {
+      reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      // The files' own caching headers (ETag, Last-Modified) apply, not the API's no-store.
+      reply.removeHeader('cache-control');
+    });
+    await web.register(fastifyStatic, {
+      root: WEB_ROOT,
+      // One route per file present at start, so any other path keeps the JSON 404 (and 405 works).
+      wildcard: false,
+      globIgnore: ['**/*.png'],
+      decorateReply: false,
+    });
   });
 }

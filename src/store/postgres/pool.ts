@@ -2,9 +2,6 @@
 import pg from 'pg';
 import { UnavailableError } from '../../errors.js';
 
-/** How long a query waits for a connection before the database counts as unreachable. */
-const CONNECT_TIMEOUT_MS = 5000;
-
 /**
  * SQLSTATE classes that mean "the database cannot serve now", not "this query is wrong":
  * 08 connection exception, 53 insufficient resources (e.g. too many connections),
@@ -19,12 +16,19 @@ function int8AsNumber(): pg.CustomTypesConfig {
   return types;
 }
 
-export function createPool(url: string, size: number): pg.Pool {
+/**
+ * `timeoutMs` bounds each wait: for a connection, for a statement on the server, and for its
+ * answer on the client (what fails a query when the network silently drops everything; the
+ * timed-out connection is then discarded by the pool).
+ */
+export function createPool(url: string, size: number, timeoutMs: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: size,
     types: int8AsNumber(),
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    statement_timeout: timeoutMs,
     keepAlive: true,
     // How the connections show in pg_stat_activity, unless the URL names another application.
     fallback_application_name: 'e-chat-server',

@@ -80,8 +80,12 @@ type Statement = keyof typeof SQL;
 const isPossibleId = Number.isSafeInteger;
 const asIdBound = (bound: number) => Math.min(bound, Number.MAX_SAFE_INTEGER);
 
-export async function openPostgresStore(url: string, poolSize: number): Promise<Store> {
-  const pool = createPool(url, poolSize);
+export async function openPostgresStore(
+  url: string,
+  poolSize: number,
+  timeoutMs: number,
+): Promise<Store> {
+  const pool = createPool(url, poolSize, timeoutMs);
   try {
     await migrate(pool);
   } catch (error) {
