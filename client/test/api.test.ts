@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../../test/helpers/backends.js';
-import { uniqueLogin } from '../../test/helpers/http.js';
+import { TEST_PASSWORD, uniqueLogin } from '../../test/helpers/http.js';
 import { startServer, type TestServer } from '../../test/helpers/server.js';
 import { ChatError, isChatError } from '../src/index.js';
-import { collect, newClient, PASSWORD, type Person, person } from './helpers/clients.js';
+import { collect, newClient, type Person, person } from './helpers/clients.js';
 
 async function rejectsWith(promise: Promise<unknown>, code: string, status: number) {
   await assert.rejects(promise, (error: unknown) => {
@@ -30,10 +30,10 @@ for (const backend of backends()) {
     test('register, login (any case), info, logout', async () => {
       const login = uniqueLogin('Вася');
       const client = newClient(server.url);
-      const registered = await client.register(login, PASSWORD);
+      const registered = await client.register(login, TEST_PASSWORD);
       assert.equal(client.session, registered);
       const other = newClient(server.url);
-      await other.login(login.toLowerCase(), PASSWORD);
+      await other.login(login.toLowerCase(), TEST_PASSWORD);
       assert.notEqual(other.session, registered);
       assert.deepEqual((await other.info()).login, login);
       await other.logout();
@@ -44,9 +44,13 @@ for (const backend of backends()) {
     test('errors are ChatError values with the SPEC code and status', async () => {
       const client = newClient(server.url);
       await rejectsWith(client.info(), 'unauthorized', 401);
-      await rejectsWith(client.login(uniqueLogin(), PASSWORD), 'user_not_found', 422);
+      await rejectsWith(client.login(uniqueLogin(), TEST_PASSWORD), 'user_not_found', 422);
       await rejectsWith(client.login(alice.user.login, 'wrong-password'), 'wrong_credentials', 422);
-      await rejectsWith(client.register(alice.user.login, PASSWORD), 'user_already_exists', 422);
+      await rejectsWith(
+        client.register(alice.user.login, TEST_PASSWORD),
+        'user_already_exists',
+        422,
+      );
       await rejectsWith(client.register('x', 'short'), 'invalid_json', 422);
       await rejectsWith(alice.client.room(999_999), 'room_not_found', 422);
       const stranger = newClient(server.url, { baseUrl: 'http://127.0.0.1:1' });

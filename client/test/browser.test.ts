@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserSkip, launchBrowser } from '../../test/helpers/browser.js';
-import { uniqueLogin } from '../../test/helpers/http.js';
+import { TEST_PASSWORD, uniqueLogin } from '../../test/helpers/http.js';
 import { startServer, type TestServer } from '../../test/helpers/server.js';
 import { tempDir } from '../../test/helpers/temp-dir.js';
 import { buildLibrary } from './helpers/build.js';
@@ -78,10 +78,10 @@ describe('client library in a browser', { skip: browserSkip, timeout: 60_000 }, 
       })();
     });
     const reply = page.evaluate(
-      async ({ login, bobId, path, baseUrl }) => {
+      async ({ login, password, bobId, path, baseUrl }) => {
         const { ChatClient } = await import(`${path}index.js`);
         const chat = new ChatClient({ baseUrl });
-        await chat.register(login, 'password1');
+        await chat.register(login, password);
         const room = await chat.createRoom([bobId]);
         const socket = chat.roomSocket(room.id);
         const answer = new Promise((resolve) => {
@@ -92,7 +92,13 @@ describe('client library in a browser', { skip: browserSkip, timeout: 60_000 }, 
         const stored = await socket.send('Привет из браузера');
         return { stored: stored.text, answer: await answer };
       },
-      { login, bobId: bob.user.id, path: LIBRARY_PATH, baseUrl: server.url },
+      {
+        login,
+        password: TEST_PASSWORD,
+        bobId: bob.user.id,
+        path: LIBRARY_PATH,
+        baseUrl: server.url,
+      },
     );
     assert.equal(await heardByBob, 'Привет из браузера');
     assert.deepEqual(await reply, { stored: 'Привет из браузера', answer: 'И тебе привет' });

@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import WebSocket from 'ws';
 import type { Backend } from '../../../test/helpers/backends.js';
-import { uniqueLogin } from '../../../test/helpers/http.js';
+import { TEST_PASSWORD, uniqueLogin } from '../../../test/helpers/http.js';
 import { startServer, type TestServer } from '../../../test/helpers/server.js';
 import { TcpProxy } from '../../../test/helpers/tcp-proxy.js';
 import { ChatClient, type ChatClientOptions } from '../../src/index.js';
 import type { Message, User } from '../../src/types.js';
-
-export const PASSWORD = 'password1';
 
 /** Short delays, so that reconnect tests spend their time on behaviour. */
 const FAST_BACKOFF = { initialMs: 20, maxMs: 200 };
@@ -26,7 +24,7 @@ export interface Person {
 /** A freshly registered user and a client logged in as them. */
 export async function person(baseUrl: string, options: Partial<ChatClientOptions> = {}) {
   const client = newClient(baseUrl, options);
-  await client.register(uniqueLogin(), PASSWORD);
+  await client.register(uniqueLogin(), TEST_PASSWORD);
   return { client, user: await client.info() } satisfies Person;
 }
 
