@@ -46,9 +46,12 @@ export interface TestUser {
   readonly session: string;
 }
 
+/** The password of every test user: long enough, and not among the common ones the server refuses. */
+export const TEST_PASSWORD = 'pass:word1';
+
 export async function registerUser(base: string, login = uniqueLogin()): Promise<TestUser> {
   const registered = await request(base, 'POST', '/v1/register', {
-    body: { login, password: 'pass:word1' },
+    body: { login, password: TEST_PASSWORD },
   });
   if (registered.status !== 200)
     throw new Error(`register failed: ${JSON.stringify(registered.body)}`);

@@ -24,6 +24,8 @@ export interface TestServer {
   readonly url: string;
   readonly wsUrl: string;
   readonly server: ChatServer;
+  /** Stops as SIGTERM would (1001 to every socket), then starts again: same port, same data. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,12 +40,20 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const backend = options.backend ?? sqlite;
   const database = options.database ?? (await backend.createDatabase());
   const config = loadConfig({ ...TEST_ENV, ...database.env, ...options.env });
-  const server = await createServer(config, options);
+  let server = await createServer(config, options);
   const url = await server.listen();
+  const samePort = { ...config, port: Number(new URL(url).port) };
   return {
     url,
     wsUrl: url.replace(/^http/, 'ws'),
-    server,
+    get server() {
+      return server;
+    },
+    async restart() {
+      await server.close();
+      server = await createServer(samePort, options);
+      await server.listen();
+    },
     async close() {
       await server.close();
       if (!options.database) await database.drop();

@@ -1,26 +1,14 @@
 // The browser client in a real Chromium: two people register, start a room, talk, reload, reconnect.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { browserSkip, launchBrowser } from '../helpers/browser.js';
 import { request, uniqueLogin } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { ChatClient } from '../helpers/ws.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** Loopback only: nothing in the browser may reach for the network. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium)`;
 /** Set it to keep the screenshots; by default they go to a temporary folder removed at the end. */
 const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
 
@@ -59,7 +47,7 @@ async function say(person: Person, text: string): Promise<void> {
   await person.page.locator('#messages li.message.mine:not(.pending)', { hasText: text }).waitFor();
 }
 
-describe('browser client', { skip, timeout: 55_000 }, () => {
+describe('browser client', { skip: browserSkip, timeout: 55_000 }, () => {
   let server: TestServer;
   let browser: Browser;
   let alice: Person;
@@ -68,11 +56,7 @@ describe('browser client', { skip, timeout: 55_000 }, () => {
 
   before(async () => {
     server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchBrowser();
     const viewport = { width: 960, height: 640 };
     alice = await register(
       await browser.newContext({ viewport }),
