@@ -17,8 +17,11 @@ const STORM = { holdMs: [2000, 4000], awayMs: 1500 } as const;
 const GRACE_SECONDS = '1';
 
 interface StormResult {
+  readonly presence: boolean;
   readonly connects: number;
   readonly cpuMicrosPerConnect: number;
+  /** `presence` frames the storm's streams received per connect: the work presence did. */
+  readonly presenceFramesPerConnect: number;
   readonly fanOut: StepResult;
   readonly failures: number;
   readonly firstError: string | undefined;
@@ -26,7 +29,13 @@ interface StormResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measureStorm(context: BenchContext, target: ChatServerTarget): Promise<StormResult> {
+const presenceFrames = (storm: ReconnectStorm) => storm.framesByType.get('presence') ?? 0;
+
+async function measureStorm(
+  context: BenchContext,
+  target: ChatServerTarget,
+  presence: boolean,
+): Promise<StormResult> {
   const rooms = await target.provision(ROOMS, MEMBERS);
   const fanOutRoom = await target.provision(1, FAN_OUT_MEMBERS);
   const generator = LoadGenerator.start('threads', context.workers);
@@ -40,10 +49,12 @@ async function measureStorm(context: BenchContext, target: ChatServerTarget): Pr
     await sleep(context.full ? 10_000 : 5_000);
     const cpuBefore = target.child.cpuSeconds();
     const connectsBefore = storm.connects;
+    const framesBefore = presenceFrames(storm);
     await sleep(context.full ? 30_000 : 10_000);
     const connects = storm.connects - connectsBefore;
     const cpuMicrosPerConnect =
       (1e6 * (target.child.cpuSeconds() - cpuBefore)) / Math.max(1, connects);
+    const presenceFramesPerConnect = (presenceFrames(storm) - framesBefore) / Math.max(1, connects);
     const fanOut = await measureStep(generator, cpuOf(target), {
       rate: FAN_OUT_RATE,
       durationMs: context.full ? 20_000 : 8_000,
@@ -53,13 +64,16 @@ async function measureStorm(context: BenchContext, target: ChatServerTarget): Pr
       receiversPerMessage: FAN_OUT_MEMBERS - 1,
     });
     context.log(
-      `${target.label.padEnd(12)} ${connects} connects, ${cpuMicrosPerConnect.toFixed(0)} µs CPU each; ` +
+      `${target.label.padEnd(12)} ${connects} connects, ${cpuMicrosPerConnect.toFixed(0)} µs CPU each, ` +
+        `${presenceFramesPerConnect.toFixed(1)} presence frames each; ` +
         describeStep('fan-out', fanOut),
     );
     await generator.close();
     return {
+      presence,
       connects,
       cpuMicrosPerConnect,
+      presenceFramesPerConnect,
       fanOut,
       failures: storm.failures,
       firstError: storm.firstError,
@@ -77,13 +91,33 @@ async function stormOn(context: BenchContext, presence: boolean): Promise<StormR
     name: presence ? 'presence on' : 'presence off',
   });
   try {
-    return await measureStorm(context, {
-      ...target,
-      label: presence ? 'presence on' : 'presence off',
-    });
+    return await measureStorm(
+      context,
+      { ...target, label: presence ? 'presence on' : 'presence off' },
+      presence,
+    );
   } finally {
     await target.stop();
   }
+}
+
+/** A storm that failed, or whose presence frames say the server measured the wrong thing. */
+function stormProblems(result: StormResult): string[] {
+  const label = result.presence ? 'presence on' : 'presence off';
+  return [
+    ...(result.fanOut.problems
+      ? [`${label}: fan-out during the storm: ${result.fanOut.problems}`]
+      : []),
+    ...(result.failures > 0
+      ? [`${label}: ${result.failures} storm connections failed: ${result.firstError}`]
+      : []),
+    ...(result.presence && result.presenceFramesPerConnect === 0
+      ? [`${label}: the storm caused no presence frame`]
+      : []),
+    ...(!result.presence && result.presenceFramesPerConnect > 0
+      ? [`${label}: presence frames were sent with PRESENCE=false`]
+      : []),
+  ];
 }
 
 export const presence: Scenario = {
@@ -108,6 +142,15 @@ export const presence: Scenario = {
           note,
         },
         {
+          scenario,
+          metric: 'presence frames received per connect',
+          unit: '',
+          server: on.presenceFramesPerConnect,
+          baseline: off.presenceFramesPerConnect,
+          better: 'lower',
+          note,
+        },
+        {
           scenario: `${scenario} + fan-out 1×${FAN_OUT_MEMBERS}`,
           metric: `delivery p99 at ${FAN_OUT_RATE}/s per sender`,
           unit: 'ms',
@@ -118,12 +161,7 @@ export const presence: Scenario = {
         },
       ],
       details: { on, off },
-      failures: [on, off].flatMap((result) => [
-        ...(result.fanOut.problems ? [`fan-out during the storm: ${result.fanOut.problems}`] : []),
-        ...(result.failures > 0
-          ? [`${result.failures} storm connections failed: ${result.firstError}`]
-          : []),
-      ]),
+      failures: [on, off].flatMap(stormProblems),
     };
   },
 };
