@@ -23,6 +23,7 @@ import { openPresence } from './presence/open-presence.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
 import { Hub } from './realtime/hub.js';
 import { RealtimeContext } from './realtime/realtime-context.js';
+import { SocketQuota } from './realtime/socket-quota.js';
 import { attachRealtime } from './realtime/upgrade.js';
 import { openStore } from './store/open-store.js';
 
@@ -120,6 +121,10 @@ export async function createServer(
     maxFrameBytes: config.wsMaxFrameBytes,
     allowedOrigins: config.allowedOrigins,
     pingIntervalMs: config.wsPingIntervalMs,
+    quota: new SocketQuota({
+      perSession: config.wsSocketsPerSession,
+      perUser: config.wsSocketsPerUser,
+    }),
   });
 
   const sweep = setInterval(() => {

@@ -9,6 +9,7 @@ import { AppError, rawErrorResponse } from '../errors.js';
 import { checkHandshake, refusalHeaders } from './handshake.js';
 import type { RealtimeContext } from './realtime-context.js';
 import { RoomSocket } from './room-socket.js';
+import type { SocketQuota } from './socket-quota.js';
 import { Stream } from './stream.js';
 
 const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
@@ -22,6 +23,8 @@ export interface RealtimeOptions {
   readonly maxFrameBytes: number;
   readonly allowedOrigins: readonly string[] | undefined;
   readonly pingIntervalMs: number;
+  /** Open sockets per session and per user. */
+  readonly quota: SocketQuota;
 }
 
 export interface Realtime {
@@ -103,6 +106,7 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     checkHandshake(request);
     refuseWhenStopping();
     const session = await accounts.authenticate(wanted.sessionId);
+    options.quota.take(session, socket);
     const open: Opener =
       wanted.kind === 'stream'
         ? (ws, socket) => void new Stream(ws, socket, session, context).start()
