@@ -23,6 +23,7 @@ import { openPresence } from './presence/open-presence.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
 import { Hub } from './realtime/hub.js';
 import { RealtimeContext } from './realtime/realtime-context.js';
+import { SessionWatch } from './realtime/session-watch.js';
 import { SocketQuota } from './realtime/socket-quota.js';
 import { attachRealtime } from './realtime/upgrade.js';
 import { openStore } from './store/open-store.js';
@@ -37,6 +38,8 @@ export interface ChatServer {
   /** Where the domain announces new rooms and moved read markers, to every node's streams. */
   readonly conversationEvents: ConversationEvents;
   readonly metrics: Metrics;
+  /** Closes this node's sockets whose sessions ended; also runs every SESSION_CHECK_SECONDS. */
+  readonly sessionWatch: Pick<SessionWatch, 'checkAll'>;
   /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:8081. */
   listen(): Promise<string>;
   /** Stops accepting, stores what was accepted, closes sockets with 1001, releases everything. */
@@ -112,6 +115,10 @@ export async function createServer(
     metrics,
   });
   context.presence = presence;
+  const sessionWatch = new SessionWatch({ accounts, hub, log: http.log });
+  context.sessions = sessionWatch;
+  flow.whenResumed(() => void sessionWatch.checkAll());
+  sessionWatch.start(config.sessionCheckMs);
   context.typing = { typing: (session, roomId) => typing.signal(session.user.id, roomId) };
   const realtime = attachRealtime(http.server, {
     accounts,
@@ -125,6 +132,7 @@ export async function createServer(
       perSession: config.wsSocketsPerSession,
       perUser: config.wsSocketsPerUser,
     }),
+    sessions: sessionWatch,
   });
 
   const sweep = setInterval(() => {
@@ -139,6 +147,7 @@ export async function createServer(
     hub,
     conversationEvents: flow,
     metrics,
+    sessionWatch,
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       const { address, port, family } = http.server.address() as AddressInfo;
@@ -146,6 +155,7 @@ export async function createServer(
     },
     async close() {
       clearInterval(sweep);
+      sessionWatch.stop();
       context.accepting = false;
       realtime.stop();
       await batcher.drain();

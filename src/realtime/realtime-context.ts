@@ -15,6 +15,11 @@ export interface TypingRelay {
   typing(session: Session, roomId: number): void;
 }
 
+/** Told of every client frame: sending on a socket counts as using its session. */
+export interface SessionActivity {
+  sessionUsed(key: string): void;
+}
+
 export interface RealtimeLimits extends OutboundLimits {
   readonly messagesPerSecond: number;
   readonly metrics: Metrics;
@@ -27,6 +32,8 @@ export class RealtimeContext {
   typing: TypingRelay | undefined;
   /** Who is online, for a stream's `ready`; off unless the server turns it on. */
   presence: Pick<PresencePort, 'contactsOf' | 'onlineAmong'> = presenceOff;
+  /** Unset, socket use is not counted as session use. */
+  sessions: SessionActivity | undefined;
   private lastMemberId = 0;
 
   constructor(
@@ -42,9 +49,10 @@ export class RealtimeContext {
     return this.lastMemberId;
   }
 
-  /** Why a client frame is refused before it is acted on, if it is; counts it against `rate`. */
-  refusal(rate: FrameRate): ErrorCode | undefined {
+  /** Why a client frame of `session` is refused before it is acted on, if it is; counts it against `rate`. */
+  refusal(rate: FrameRate, session: Session): ErrorCode | undefined {
     if (!this.accepting) return 'unavailable';
+    this.sessions?.sessionUsed(session.key);
     return rate.exceeded() ? 'too_many_requests' : undefined;
   }
 }

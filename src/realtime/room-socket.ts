@@ -84,7 +84,7 @@ export class RoomSocket extends SocketMember implements HubMember {
       this.sendError(frame.code, clientId);
       return;
     }
-    const refusal = this.context.refusal(this.rate);
+    const refusal = this.context.refusal(this.rate, this.session);
     if (refusal) {
       this.sendError(refusal, clientId);
       return;

@@ -9,6 +9,7 @@ import { AppError, rawErrorResponse } from '../errors.js';
 import { checkHandshake, refusalHeaders } from './handshake.js';
 import type { RealtimeContext } from './realtime-context.js';
 import { RoomSocket } from './room-socket.js';
+import type { SessionWatch } from './session-watch.js';
 import type { SocketQuota } from './socket-quota.js';
 import { Stream } from './stream.js';
 
@@ -25,6 +26,7 @@ export interface RealtimeOptions {
   readonly pingIntervalMs: number;
   /** Open sockets per session and per user. */
   readonly quota: SocketQuota;
+  readonly sessions: Pick<SessionWatch, 'confirm'>;
 }
 
 export interface Realtime {
@@ -113,7 +115,11 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
         : await roomSocketOpener(session, wanted.roomId, wanted.after);
     // Shutdown may have begun while the checks ran: a socket opened now would miss the 1001.
     refuseWhenStopping();
-    wss.handleUpgrade(request, socket, head, (ws) => open(ws, socket));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      open(ws, socket);
+      // Now in the hub: a logout from here on closes it. One since the authentication did not.
+      void options.sessions.confirm(session.key);
+    });
   }
 
   /** Checks the membership; the socket will start live from the room's last message by default. */
