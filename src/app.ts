@@ -14,6 +14,7 @@ import { Rooms } from './domain/rooms.js';
 import { SendLimiter } from './domain/send-limiter.js';
 import { type Clock, systemClock } from './domain/types.js';
 import { Typing } from './domain/typing.js';
+import { UserRate } from './domain/user-rate.js';
 import { Users } from './domain/users.js';
 import { AuthThrottle } from './http/auth-throttle.js';
 import { buildHttpServer } from './http/server.js';
@@ -88,6 +89,11 @@ export async function createServer(
   const typing = new Typing(flow);
 
   const limiters = await openLimiters(config);
+  const userRate = new UserRate({
+    perSecond: config.userMessagesPerSecond,
+    burst: config.userMessageBurst,
+    shared: limiters.sharedBuckets,
+  });
   const http = await buildHttpServer(config, {
     accounts,
     users: new Users(store),
@@ -95,6 +101,7 @@ export async function createServer(
     messages,
     readMarkers: new ReadMarkers(store, flow),
     sendLimiter: new SendLimiter(config.wsMessagesPerSecond),
+    userRate,
     metrics,
     onLogout: (sessionKey) => flow.sessionEnded(sessionKey),
     checkReady: async () => {
@@ -112,6 +119,7 @@ export async function createServer(
   const context = new RealtimeContext(hub, flow, messages, {
     maxBufferedBytes: config.wsMaxBufferedBytes,
     messagesPerSecond: config.wsMessagesPerSecond,
+    userRate,
     metrics,
   });
   context.presence = presence;
@@ -163,6 +171,7 @@ export async function createServer(
       await presence.close();
       await http.close();
       await bus.close();
+      userRate.stop();
       await limiters.close();
       await store.close();
     },
