@@ -1,35 +1,23 @@
 // A logout while Redis is down never reaches the other nodes: once Redis is back, they close the
 // session's sockets anyway, with 4001.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
-import { type Cluster, redisSkip, startCluster } from '../helpers/cluster.js';
+import { redisSkip } from '../helpers/cluster.js';
 import { registerUser, request } from '../helpers/http.js';
-import { type PrivateRedis, redisServerSkip, startRedisServer } from '../helpers/redis-server.js';
+import { clusterOnPrivateRedis } from '../helpers/redis-cluster.js';
+import { redisServerSkip } from '../helpers/redis-server.js';
 import { ChatClient } from '../helpers/ws.js';
 
 for (const backend of backends()) {
   describe(`a logout during a Redis outage (${backend.name})`, {
     skip: redisSkip || redisServerSkip,
   }, () => {
-    let redis: PrivateRedis;
-    let cluster: Cluster;
-    before(async () => {
-      redis = await startRedisServer();
-      // Only Redis coming back can close the socket within the test: the timer waits an hour.
-      cluster = await startCluster({
-        size: 2,
-        backend,
-        redisUrl: redis.url,
-        env: { SESSION_CHECK_SECONDS: '3600' },
-      });
-    });
-    after(async () => {
-      await cluster?.close();
-      await redis?.stop();
-    });
+    // Only Redis coming back can close the socket within the test: the timer waits an hour.
+    const fault = clusterOnPrivateRedis(backend, { SESSION_CHECK_SECONDS: '3600' });
 
     test('the other node closes the session’s sockets with 4001 when Redis returns', async () => {
+      const { cluster, redis } = fault;
       const alice = await registerUser(cluster.node(0).url);
       const bob = await registerUser(cluster.node(0).url);
       const stream = await ChatClient.stream(cluster.node(1).wsUrl, alice.session);
