@@ -123,11 +123,12 @@ export async function createServer(
     metrics,
   });
   context.presence = presence;
+  context.typing = { typing: (session, roomId) => typing.signal(session.user.id, roomId) };
   const sessionWatch = new SessionWatch({ accounts, hub, log: http.log });
   context.sessions = sessionWatch;
+  // A logout announced while the bus was down never came: check this node's sockets at once.
   flow.whenResumed(() => void sessionWatch.checkAll());
   sessionWatch.start(config.sessionCheckMs);
-  context.typing = { typing: (session, roomId) => typing.signal(session.user.id, roomId) };
   const realtime = attachRealtime(http.server, {
     accounts,
     rooms,
