@@ -4,11 +4,13 @@ import type { Session } from '../domain/accounts.js';
 import type { RoomFeed } from '../domain/message-flow.js';
 import type { Messages } from '../domain/messages.js';
 import { type PresencePort, presenceOff } from '../domain/presence.js';
-import type { ErrorCode } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { FrameRate } from './frame-rate.js';
 import type { Hub } from './hub.js';
 import type { OutboundLimits } from './outbound.js';
+
+/** Why a client frame is refused before it is read, on either kind of socket. */
+export type FrameRefusal = 'unavailable' | 'too_many_requests';
 
 /** Where a stream's `typing` frame goes once it is known to name one of the user's rooms. */
 export interface TypingRelay {
@@ -43,7 +45,7 @@ export class RealtimeContext {
   }
 
   /** Why a client frame is refused before it is acted on, if it is; counts it against `rate`. */
-  refusal(rate: FrameRate): ErrorCode | undefined {
+  refusal(rate: FrameRate): FrameRefusal | undefined {
     if (!this.accepting) return 'unavailable';
     return rate.exceeded() ? 'too_many_requests' : undefined;
   }
