@@ -58,7 +58,8 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
     });
     await docs.register(fastifySwaggerUi, {
       routePrefix: '/docs',
-      uiConfig: { deepLinking: true, defaultModelsExpandDepth: 0 },
+      // Without the top bar: no URL box to explore other documents, no logo with an inline style.
+      uiConfig: { layout: 'BaseLayout', deepLinking: true, defaultModelsExpandDepth: 0 },
       theme: { title: 'e-chat-server API' },
     });
   });
