@@ -4,11 +4,15 @@ import type { ErrorCode } from '../errors.js';
 import { CLOSES } from '../realtime/close-codes.js';
 import { ROOM_SOCKET_ERRORS } from '../realtime/frames.js';
 import { STREAM_ERRORS } from '../realtime/stream-frames.js';
-import { ERROR_MEANINGS } from './error-responses.js';
+import { ERROR_MEANINGS, errorMember } from './error-responses.js';
 import { message, room, sentMessage } from './schemas.js';
 
 const positiveId = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
 const clientId = { type: 'string', minLength: 1, maxLength: 64, examples: ['c-1'] } as const;
+const echoedClientId = {
+  type: 'string',
+  description: "the refused frame's own, when it had one",
+} as const;
 
 function codeList(codes: readonly ErrorCode[]): string {
   return codes.map((code) => `- \`${code}\`: ${ERROR_MEANINGS[code]}`).join('\n');
@@ -51,14 +55,7 @@ export const roomSocketSchemas = {
   error: {
     type: 'object',
     required: ['error'],
-    properties: {
-      error: {
-        type: 'object',
-        required: ['code'],
-        properties: { code: { type: 'string', enum: ROOM_SOCKET_ERRORS } },
-      },
-      client_id: { type: 'string', description: "the refused frame's own, when it had one" },
-    },
+    properties: { error: errorMember(ROOM_SOCKET_ERRORS), client_id: echoedClientId },
   },
 } as const;
 
@@ -88,12 +85,8 @@ export const streamSchemas = {
     online: { type: 'boolean' },
   }),
   error: typed('error', ['error'], {
-    error: {
-      type: 'object',
-      required: ['code'],
-      properties: { code: { type: 'string', enum: STREAM_ERRORS } },
-    },
-    client_id: { type: 'string', description: "the refused frame's own, when it had one" },
+    error: errorMember(STREAM_ERRORS),
+    client_id: echoedClientId,
   }),
 } as const;
 

@@ -36,20 +36,23 @@ const RETRY_AFTER = {
   'Retry-After': { type: 'integer', description: 'seconds to wait before trying again' },
 } as const;
 
+/** The `error` member of an error body (or frame), its `code` one of these. */
+export function errorMember(codes: readonly ErrorCode[]) {
+  return {
+    type: 'object',
+    required: ['code'],
+    properties: {
+      code: { type: 'string', enum: codes },
+      message: { type: 'string', description: 'a hint for people; may change' },
+    },
+  } as const;
+}
+
 function errorBody(codes: readonly ErrorCode[]) {
   return {
     type: 'object',
     required: ['error'],
-    properties: {
-      error: {
-        type: 'object',
-        required: ['code'],
-        properties: {
-          code: { type: 'string', enum: codes },
-          message: { type: 'string', description: 'a hint for people; may change' },
-        },
-      },
-    },
+    properties: { error: errorMember(codes) },
   } as const;
 }
 

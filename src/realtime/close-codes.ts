@@ -1,4 +1,5 @@
-// WebSocket close codes the server uses, why, and what a client should do on each: one table.
+// WebSocket close codes the server uses, why, and what a client should do on each: one table, which
+// the AsyncAPI document shows and the README's table must match (test/http/asyncapi.test.ts).
 
 interface Close {
   readonly code: number;
@@ -9,17 +10,17 @@ interface Close {
 export const CLOSES = {
   goingAway: {
     code: 1001,
-    meaning: 'the server is shutting down; everything acknowledged is stored',
+    meaning: 'server shutting down; everything acknowledged is stored',
     clientShould: 'reconnect (to another node) with `after=<last id seen>`',
   },
   messageTooBig: {
     code: 1009,
-    meaning: 'a frame above `WS_MAX_FRAME_BYTES` (sent by `ws` itself, without buffering it)',
+    meaning: 'a frame above `WS_MAX_FRAME_BYTES`',
     clientShould: 'fix the client; do not resend that frame',
   },
   serverError: {
     code: 1011,
-    meaning: 'the server could not set the connection up (storage unreachable)',
+    meaning: 'server error while setting up the connection',
     clientShould: 'reconnect later with `after=`',
   },
   slowConsumer: {

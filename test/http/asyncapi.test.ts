@@ -1,6 +1,7 @@
 // The AsyncAPI document of the WebSocket protocols: valid AsyncAPI 3, its close codes those of the
 // code, and every frame the code builds, or a live socket receives, one of its channel's messages.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import asyncApiSpecs from '@asyncapi/specs';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -127,10 +128,24 @@ test('client frames the document allows are read; those it refuses are refused',
   }
 });
 
-test('the close codes are the table of close-codes.ts', () => {
+test("the close codes are the table of close-codes.ts, and so is the README's", () => {
   assert.deepEqual(
     Object.values(CLOSE_CODES),
     Object.values(CLOSES).map((close) => close.code),
+  );
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const rows = readme
+    .split('\n')
+    .filter((line) => /^\| \d{4} /.test(line))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+  assert.deepEqual(
+    rows,
+    Object.values(CLOSES).map((close) => [String(close.code), close.meaning, close.clientShould]),
   );
 });
 
