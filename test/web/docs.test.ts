@@ -26,7 +26,7 @@ describe('API documentation page', { skip: browserSkip, timeout: 55_000 }, () =>
     // Page code, as text: this project type-checks without the DOM's types.
     await page.addInitScript(
       "document.addEventListener('securitypolicyviolation', (event) => console.error(" +
-        '`policy refused ${event.violatedDirective}: ${event.blockedURI}`))',
+        "'policy refused ' + event.violatedDirective + ': ' + event.blockedURI))",
     );
   });
   after(async () => {
