@@ -14,8 +14,15 @@ const echoedClientId = {
   description: "the refused frame's own, when it had one",
 } as const;
 
+/** Where a refused frame's code means more than the HTTP answer of the same code. */
+const FRAME_MEANINGS: Partial<Record<ErrorCode, string>> = {
+  too_many_requests: 'more than `WS_MESSAGES_PER_SECOND` frames a second: this one was dropped',
+  unavailable: 'storage unreachable or the server shutting down: not stored, send it again later',
+};
+
 function codeList(codes: readonly ErrorCode[]): string {
-  return codes.map((code) => `- \`${code}\`: ${ERROR_MEANINGS[code]}`).join('\n');
+  const meaning = (code: ErrorCode) => FRAME_MEANINGS[code] ?? ERROR_MEANINGS[code];
+  return codes.map((code) => `- \`${code}\`: ${meaning(code)}`).join('\n');
 }
 
 export const closeTable = [
@@ -96,7 +103,7 @@ const SUMMARIES = {
     send: 'Send a message to the room',
     message: "Another connection's message, once stored, in id order",
     ack: 'Your own message as stored, when the frame had a `client_id` (a retry gets the first one)',
-    error: `A frame was refused; the socket stays open. Codes:\n${codeList(ROOM_SOCKET_ERRORS)}`,
+    error: 'A frame was refused; the socket stays open',
   },
   stream: {
     typingRequest: 'The user is typing in that room (relayed at most once per 2 s, never stored)',
@@ -107,19 +114,27 @@ const SUMMARIES = {
     read: "A member's read marker moved through `POST /v1/rooms/:id/read`",
     typing: 'Another member is typing: show it for 6 s or until their message arrives',
     presence: 'A user sharing a room came online or went offline',
-    error: `A client frame was refused; the stream stays open. Codes:\n${codeList(STREAM_ERRORS)}`,
+    error: 'A client frame was refused; the stream stays open',
   },
 } as const;
 
 type Channel = keyof typeof SUMMARIES;
 
-function messagesOf<Schemas extends Record<string, unknown>>(channel: Channel, schemas: Schemas) {
+/** The channel's messages; its error frame lists the codes it can carry. */
+function messagesOf(
+  channel: Channel,
+  schemas: Record<string, unknown>,
+  errorCodes: readonly ErrorCode[],
+) {
   const summaries: Record<string, string> = SUMMARIES[channel];
   return Object.fromEntries(
-    Object.entries(schemas).map(([name, payload]) => [
-      name,
-      { name, summary: summaries[name], contentType: 'application/json', payload },
-    ]),
+    Object.entries(schemas).map(([name, payload]) => {
+      const codes = name === 'error' ? { description: `Codes:\n${codeList(errorCodes)}` } : {};
+      return [
+        name,
+        { name, summary: summaries[name], ...codes, contentType: 'application/json', payload },
+      ];
+    }),
   );
 }
 
@@ -160,7 +175,7 @@ export function asyncApiDocument(version: string) {
           'is `422 invalid_json`. With `after=<id>` the stored messages above that id are ' +
           'replayed first, in order, then the socket goes live with no gap and no duplicate.',
         parameters: { roomId: { description: 'the room id', examples: ['10'] } },
-        messages: messagesOf('roomSocket', roomSocketSchemas),
+        messages: messagesOf('roomSocket', roomSocketSchemas, ROOM_SOCKET_ERRORS),
         bindings: {
           ws: {
             query: {
@@ -185,7 +200,7 @@ export function asyncApiDocument(version: string) {
           `${refusals} Nothing is replayed: to catch up, wait for \`ready\`, then read ` +
           '`GET /v1/rooms` and, for each room whose `last_message` is past what you have, ' +
           '`GET /v1/rooms/{id}/messages?after=<last seen id>`; drop repeats by message id.',
-        messages: messagesOf('stream', streamSchemas),
+        messages: messagesOf('stream', streamSchemas, STREAM_ERRORS),
         bindings: {
           ws: { query: { type: 'object', required: ['session_id'], properties: sessionQuery } },
         },
