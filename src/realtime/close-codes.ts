@@ -30,7 +30,7 @@ export const CLOSES = {
   },
   loggedOut: {
     code: 4001,
-    meaning: 'the session was logged out',
+    meaning: 'the session was logged out, expired or deleted',
     clientShould: 'not reconnect with this session',
   },
 } as const satisfies Record<string, Close>;

@@ -30,6 +30,8 @@ function upgradeSchema(summary: string, channel: string, ...refusals: ErrorCode[
         'forbidden_origin',
         'bad_request',
         'upgrade_required',
+        // The session or its user already holds as many sockets as allowed.
+        'too_many_requests',
         ...refusals,
       ),
     },
