@@ -1,0 +1,227 @@
+// Odd requests, generated and sent as raw bytes: wrong methods on known paths, mangled paths,
+// bytes no URL may hold, conditional and range headers on the web files. Never a 5xx, every
+// refusal SPEC's JSON error, no row changed, the server answering and its log free of errors.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import { ANY_ANSWER, API_ROUTES } from '../helpers/api-routes.js';
+import { backends } from '../helpers/backends.js';
+import { JSON_TYPE } from '../helpers/expect-error.js';
+import { anyCodeUnit, fuzzOptions, headerText, urlValue } from '../helpers/fuzz.js';
+import { type FuzzTarget, startFuzzTarget } from '../helpers/fuzz-target.js';
+import { rawExchange } from '../helpers/raw-http.js';
+
+const RUNS = 300;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+const WEB_FILES = ['/', '/index.html', '/app.js', '/api.js', '/style.css'];
+
+/** Every route's path with a room id in it, and the methods it answers. */
+const KNOWN = [
+  ...Object.values(API_ROUTES).map((known) => ({
+    path: known.path.replace(':id', '1'),
+    methods: known.method === 'GET' ? ['GET', 'HEAD'] : [known.method],
+  })),
+  ...WEB_FILES.map((path) => ({ path, methods: ['GET', 'HEAD'] })),
+];
+/** A path served under several methods has one Allow list: the union. */
+const ALLOWED_METHODS = new Map<string, Set<string>>();
+for (const { path, methods } of KNOWN) {
+  const set = ALLOWED_METHODS.get(path) ?? new Set<string>();
+  for (const method of methods) set.add(method);
+  ALLOWED_METHODS.set(path, set);
+}
+
+interface RawAnswer {
+  readonly status: number;
+  readonly headers: Map<string, string>;
+  readonly body: string;
+}
+
+/** The response of a raw exchange, past any 100 Continue: status, headers (lower-case), body. */
+function parseAnswer(raw: string): RawAnswer {
+  const text = raw.replace(/^(HTTP\/1\.1 1\d\d [^\r]*\r\n\r\n)+/, '');
+  const split = text.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
+  const headers = new Map<string, string>();
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: text.slice(split + 4) };
+}
+
+function rawRequest(method: string, target: string, headers: string[], body = ''): string {
+  const length = body === '' ? [] : [`Content-Length: ${Buffer.byteLength(body)}`];
+  const lines = [
+    `${method} ${target} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Connection: close',
+    ...headers,
+    ...length,
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** A refusal is SPEC's JSON error with one of its codes; HEAD gets the headers of one. */
+function assertRefusal(method: string, answer: RawAnswer, where: string): void {
+  assert.equal(answer.headers.get('content-type'), JSON_TYPE, where);
+  if (method === 'HEAD') return;
+  const { error } = JSON.parse(answer.body) as { error: { code: string } };
+  assert.ok(ANY_ANSWER.includes(`${answer.status} ${error.code}`), `not in SPEC: ${where}`);
+}
+
+/** Ways a known path is mangled: slashes, case, dot segments, escapes, junk, length. */
+const mangled = fc
+  .tuple(fc.constantFrom(...KNOWN.map((known) => known.path)), fc.nat(11), urlValue)
+  .map(
+    ([path, how, junk]) =>
+      [
+        `${path}/`,
+        `/${path}`,
+        path.replace('/v1/', '/v1//'),
+        path.toUpperCase(),
+        path.replace('/v1/', '/v1/../v1/'),
+        path.replace('/v1/', '/v1/%2e%2e/v1/'),
+        path.replace('/v1/', '/v1/./'),
+        `${path}%00`,
+        `${path};jsessionid=${junk}`,
+        `${path}?${junk}=${junk}&${junk}`,
+        `${path}/${junk}`,
+        `${path}${'/x'.repeat(2000)}`,
+      ][how] as string,
+  );
+
+/** Request targets no URL may be: raw spaces, controls, non-ASCII bytes, absolute forms. */
+const broken = fc.oneof(
+  fc
+    .string({ unit: anyCodeUnit, maxLength: 40 })
+    .map((text) => `/v1/${text.replace(/[\r\n]/g, '')}`),
+  fc.constantFrom(
+    '*',
+    '//',
+    '///',
+    'http://127.0.0.1/v1/info',
+    '//x:99999/v1/info',
+    '/%',
+    '/%zz',
+    '/%c3%28',
+    '',
+  ),
+);
+
+const conditionalHeaders = fc.subarray([
+  'Range: bytes=999999-',
+  'Range: bytes=0-0,5-1',
+  'Range: bytes=abc',
+  'Range: items=0-1',
+  'If-Match: "nope"',
+  'If-None-Match: *',
+  'If-Modified-Since: yesterday',
+  'If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT',
+  'If-Unmodified-Since: garbage',
+  'If-Range: "x"',
+  'Accept-Encoding: gzip;q=x',
+  'Expect: 100-continue',
+  'Transfer-Encoding: identity',
+  'X-Session-Id: ',
+]);
+
+const junkHeaders = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('X-Junk', 'Accept', 'Cookie', 'Content-Type', 'Authorization'),
+      headerText,
+    ),
+    {
+      maxLength: 3,
+    },
+  )
+  .map((pairs) => pairs.map(([name, value]) => `${name}: ${value.replace(/[\r\n]/g, '')}`));
+
+for (const backend of backends()) {
+  describe(`odd requests as raw bytes (${backend.name})`, () => {
+    let target: FuzzTarget;
+    before(async () => {
+      target = await startFuzzTarget(backend);
+    });
+    after(() => target.close());
+
+    /** Sends one raw request; no row may change and the server must stay well. */
+    async function exchange(bytes: string, where: string): Promise<RawAnswer> {
+      const digest = await target.digest();
+      const text = await rawExchange(target.url, bytes);
+      const answer = parseAnswer(text);
+      const finals = text.match(/^HTTP\/1\.1 [2-5]\d\d /gm) ?? [];
+      assert.equal(finals.length, 1, `one request, one response: ${where}`);
+      assert.ok(answer.status > 0 && answer.status < 500, `${answer.status}: ${where}`);
+      assert.deepEqual(await target.digest(), digest, `rows changed: ${where}`);
+      await target.assertStillWell(where);
+      return answer;
+    }
+
+    test('a method a known path does not serve is 405 with the Allow list', async () => {
+      const wrong = fc
+        .constantFrom(...ALLOWED_METHODS.keys())
+        .chain((path) =>
+          fc.tuple(
+            fc.constant(path),
+            fc.constantFrom(...METHODS.filter((method) => !ALLOWED_METHODS.get(path)?.has(method))),
+            junkHeaders,
+          ),
+        );
+      await fc.assert(
+        fc.asyncProperty(wrong, async ([path, method, headers]) => {
+          const where = `${method} ${path}`;
+          const answer = await exchange(
+            rawRequest(method, path, headers, method === 'GET' ? '' : '{}'),
+            where,
+          );
+          assert.equal(answer.status, 405, where);
+          assertRefusal(method, answer, where);
+          const allow = (answer.headers.get('allow') ?? '').split(',').map((name) => name.trim());
+          assert.deepEqual(allow.sort(), [...(ALLOWED_METHODS.get(path) ?? [])].sort(), where);
+        }),
+        fuzzOptions(RUNS / 3),
+      );
+    });
+
+    test('mangled and broken targets, any method, odd headers: a 4xx is JSON from SPEC', async () => {
+      const method = fc.constantFrom(...METHODS, 'TRACE', 'PROPFIND', 'FOO', 'get');
+      await fc.assert(
+        fc.asyncProperty(
+          method,
+          fc.oneof(mangled, broken),
+          junkHeaders,
+          conditionalHeaders,
+          fc.constantFrom('', '{}', 'x', '{"login":1}'),
+          async (verb, path, junk, conditional, body) => {
+            const where = `${verb} ${JSON.stringify(path.slice(0, 200))} ${JSON.stringify([...junk, ...conditional])}`;
+            const answer = await exchange(
+              rawRequest(verb, path, [...junk, ...conditional], body),
+              where,
+            );
+            if (answer.status >= 400) assertRefusal(verb, answer, where);
+          },
+        ),
+        fuzzOptions(RUNS),
+      );
+    });
+
+    test('the web files with range and conditional headers: 2xx, 304 or a JSON 4xx', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...WEB_FILES),
+          fc.constantFrom('GET', 'HEAD'),
+          conditionalHeaders,
+          async (path, verb, conditional) => {
+            const where = `${verb} ${path} ${JSON.stringify(conditional)}`;
+            const answer = await exchange(rawRequest(verb, path, conditional), where);
+            if (answer.status >= 400) assertRefusal(verb, answer, where);
+            else assert.ok([200, 206, 304].includes(answer.status), where);
+          },
+        ),
+        fuzzOptions(RUNS / 3),
+      );
+    });
+  });
+}
