@@ -9,7 +9,7 @@ import { backends } from '../helpers/backends.js';
 import { JSON_TYPE } from '../helpers/expect-error.js';
 import { anyCodeUnit, fuzzOptions, headerText, urlValue } from '../helpers/fuzz.js';
 import { type FuzzTarget, startFuzzTarget } from '../helpers/fuzz-target.js';
-import { rawExchange } from '../helpers/raw-http.js';
+import { parseHead, type RawHead, rawExchange } from '../helpers/raw-http.js';
 
 const RUNS = 300;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -31,23 +31,12 @@ for (const { path, methods } of KNOWN) {
   ALLOWED_METHODS.set(path, set);
 }
 
-interface RawAnswer {
-  readonly status: number;
-  readonly headers: Map<string, string>;
-  readonly body: string;
-}
-
-/** The response of a raw exchange, past any 100 Continue: status, headers (lower-case), body. */
-function parseAnswer(raw: string): RawAnswer {
+/** The response of a whole raw exchange, past any 100 Continue. */
+function parseAnswer(raw: string): RawHead {
   const text = raw.replace(/^(HTTP\/1\.1 1\d\d [^\r]*\r\n\r\n)+/, '');
-  const split = text.indexOf('\r\n\r\n');
-  const [statusLine = '', ...lines] = text.slice(0, split).split('\r\n');
-  const headers = new Map<string, string>();
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { status: Number(statusLine.split(' ')[1]), headers, body: text.slice(split + 4) };
+  const head = parseHead(text, true);
+  if (head === undefined) throw new Error(`no complete response: ${JSON.stringify(raw)}`);
+  return head;
 }
 
 function rawRequest(method: string, target: string, headers: string[], body = ''): string {
@@ -63,7 +52,7 @@ function rawRequest(method: string, target: string, headers: string[], body = ''
 }
 
 /** A refusal is SPEC's JSON error with one of its codes; HEAD gets the headers of one. */
-function assertRefusal(method: string, answer: RawAnswer, where: string): void {
+function assertRefusal(method: string, answer: RawHead, where: string): void {
   assert.equal(answer.headers.get('content-type'), JSON_TYPE, where);
   if (method === 'HEAD') return;
   const { error } = JSON.parse(answer.body) as { error: { code: string } };
@@ -147,7 +136,7 @@ for (const backend of backends()) {
     after(() => target.close());
 
     /** Sends one raw request; no row may change and the server must stay well. */
-    async function exchange(bytes: string, where: string): Promise<RawAnswer> {
+    async function exchange(bytes: string, where: string): Promise<RawHead> {
       const digest = await target.digest();
       const text = await rawExchange(target.url, bytes);
       const answer = parseAnswer(text);
