@@ -213,9 +213,16 @@ const same = (before: TableDigest, after: TableDigest, where: string) =>
   assert.deepEqual(after, before, where);
 
 /** Equal but for `moved`, which may change in any way the caller then checks. */
-function sameExcept(before: TableDigest, after: TableDigest, moved: string[], where: string) {
+function sameExcept(
+  before: TableDigest,
+  after: TableDigest,
+  moved: (keyof TableDigest)[],
+  where: string,
+) {
   const without = (digest: TableDigest) =>
-    Object.fromEntries(Object.entries(digest).filter(([name]) => !moved.includes(name)));
+    Object.fromEntries(
+      Object.entries(digest).filter(([name]) => !moved.includes(name as keyof TableDigest)),
+    );
   assert.deepEqual(without(after), without(before), where);
 }
 

@@ -17,15 +17,25 @@ const DIGEST = `SELECT
   (SELECT coalesce(sum(last_read_id), 0) FROM room_members) AS read_markers,
   (SELECT count(*) FROM messages) AS messages`;
 
-export type TableDigest = Record<string, number>;
+export interface TableDigest {
+  readonly users: number;
+  readonly sessions: number;
+  readonly rooms: number;
+  readonly room_activity: number;
+  readonly members: number;
+  readonly read_markers: number;
+  readonly messages: number;
+}
 
 export interface TableDigester {
   digest(): Promise<TableDigest>;
   close(): Promise<void>;
 }
 
+/** PostgreSQL's counts arrive as text (bigint), SQLite's as numbers. */
 function numbers(row: Record<string, unknown>): TableDigest {
-  return Object.fromEntries(Object.entries(row).map(([name, value]) => [name, Number(value)]));
+  const entries = Object.entries(row).map(([name, value]) => [name, Number(value)]);
+  return Object.fromEntries(entries) as unknown as TableDigest;
 }
 
 export async function tableDigester(databaseUrl: string): Promise<TableDigester> {
@@ -34,7 +44,9 @@ export async function tableDigester(databaseUrl: string): Promise<TableDigester>
     const statement = holdUntilExit(db.prepare<[], Record<string, unknown>>(DIGEST));
     return {
       digest: async () => numbers(statement.get() as Record<string, unknown>),
-      close: async () => db.close(),
+      close: async () => {
+        db.close();
+      },
     };
   }
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -192,10 +192,14 @@ async function checkHttpCell(world: World, name: RouteName, identity: Identity):
   }
 }
 
+interface UpgradeOutcome {
+  readonly client?: ChatClient;
+  readonly status?: number;
+  readonly body?: unknown;
+}
+
 /** The HTTP refusal of an upgrade, or the socket when it opened. */
-async function upgrade(
-  open: () => Promise<ChatClient>,
-): Promise<{ client?: ChatClient; status?: number; body?: unknown }> {
+async function upgrade(open: () => Promise<ChatClient>): Promise<UpgradeOutcome> {
   try {
     return { client: await open() };
   } catch (error) {
@@ -205,7 +209,7 @@ async function upgrade(
   }
 }
 
-function expectRefused(refused: { status?: number; body?: unknown }, status: number, code: string) {
+function expectRefused(refused: UpgradeOutcome, status: number, code: string) {
   assert.equal(refused.client, undefined, 'the upgrade was accepted');
   assert.equal(refused.status, status);
   assert.deepEqual(refused.body, { error: { code } });
