@@ -148,6 +148,17 @@ const DRAFTS: Record<RouteName, (f: Fixtures) => fc.Arbitrary<Draft>> = {
   createRoom: (f) =>
     draft(f, API_ROUTES.createRoom, {
       body: fc.oneof(
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            users: fc.array(
+              fc.record({ id: knownIds(f), login: anyValue }, { requiredKeys: ['id'] }),
+              {
+                maxLength: 3,
+              },
+            ),
+          }),
+        },
         fc.record({
           users: fc.array(
             fc.record(
@@ -201,6 +212,9 @@ const DRAFTS: Record<RouteName, (f: Fixtures) => fc.Arbitrary<Draft>> = {
   streamOverHttp: (f) => draft(f, API_ROUTES.streamOverHttp, { query: ['session_id'] }),
   healthz: (f) => draft(f, API_ROUTES.healthz, {}),
   readyz: (f) => draft(f, API_ROUTES.readyz, {}),
+  openApi: (f) => draft(f, API_ROUTES.openApi, {}),
+  asyncApi: (f) => draft(f, API_ROUTES.asyncApi, {}),
+  docs: (f) => draft(f, API_ROUTES.docs, {}),
   metrics: (f) =>
     draft(f, API_ROUTES.metrics, {}).chain((drafted) =>
       fc
@@ -305,6 +319,21 @@ for (const backend of backends()) {
         `http fuzz (${backend.name}): ${fuzzCasesRun()} generated cases so far in this file`,
       );
       await f.target.close();
+    });
+
+    test('the routes fuzzed here are every route the OpenAPI document lists', async () => {
+      const doc = await request(f.target.url, 'GET', '/v1/openapi.json');
+      const listed = Object.entries(doc.body.paths as Record<string, object>).flatMap(
+        ([path, operations]) =>
+          Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+      const fuzzed = Object.values(API_ROUTES).map(
+        (known) => `${known.method} ${known.path.replace(':id', '{id}')}`,
+      );
+      assert.deepEqual(
+        listed.filter((route) => !fuzzed.includes(route)),
+        [],
+      );
     });
 
     for (const name of Object.keys(DRAFTS) as RouteName[]) {

@@ -60,11 +60,19 @@ export const API_ROUTES = {
     '429 too_many_requests',
   ]),
   read: route('POST', '/v1/rooms/:id/read', true, [...ROOM, '422 invalid_json']),
-  chatOverHttp: route('GET', '/v1/rooms/:id/chat', false, ['426 upgrade_required']),
+  // Its id and after= are checked as for an upgrade, then a plain request is told to upgrade.
+  chatOverHttp: route('GET', '/v1/rooms/:id/chat', false, [
+    '426 upgrade_required',
+    '422 room_not_found',
+    '422 invalid_json',
+  ]),
   streamOverHttp: route('GET', '/v1/stream', false, ['426 upgrade_required']),
   healthz: route('GET', '/healthz', false, []),
   readyz: route('GET', '/readyz', false, ['503 unavailable']),
   metrics: route('GET', '/metrics', false, SESSION),
+  openApi: route('GET', '/v1/openapi.json', false, []),
+  asyncApi: route('GET', '/v1/asyncapi.json', false, []),
+  docs: route('GET', '/docs', false, []),
 } as const satisfies Record<string, ApiRoute>;
 
 export type RouteName = keyof typeof API_ROUTES;

@@ -120,6 +120,15 @@ const CALLS: Record<RouteName, HttpCall> = {
   healthz: (w, session) => request(w.server.url, 'GET', '/healthz', { session }),
   readyz: (w, session) => request(w.server.url, 'GET', '/readyz', { session }),
   metrics: (w, session) => request(w.server.url, 'GET', '/metrics', { session }),
+  openApi: (w, session) => request(w.server.url, 'GET', '/v1/openapi.json', { session }),
+  asyncApi: (w, session) => request(w.server.url, 'GET', '/v1/asyncapi.json', { session }),
+  docs: async (w, session) => {
+    // The viewer is HTML, not JSON: its body is kept as text.
+    const headers: Record<string, string> =
+      session === undefined ? {} : { 'x-session-id': session };
+    const response = await fetch(`${w.server.url}/docs`, { headers });
+    return { status: response.status, headers: response.headers, body: await response.text() };
+  },
 };
 
 /** Checks a 200 of a route as the identity's user sees it. */
