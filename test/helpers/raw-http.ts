@@ -1,11 +1,16 @@
 // Raw HTTP/1.1 exchanges, for requests fetch would not send (bad syntax, upgrades, odd targets).
 import { connect } from 'node:net';
 
-/** Sends raw bytes and returns the raw response text, for requests fetch would not send. */
-export function rawExchange(base: string, bytes: string): Promise<string> {
+/**
+ * Sends raw bytes and returns the raw response text, for requests fetch would not send.
+ * `halfClose` ends the sending side after the bytes: a request cut short is a client gone.
+ */
+export function rawExchange(base: string, bytes: string, halfClose = false): Promise<string> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    const socket = connect(Number(port), hostname, () =>
+      halfClose ? socket.end(bytes) : socket.write(bytes),
+    );
     let text = '';
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => {
