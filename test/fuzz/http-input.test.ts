@@ -121,18 +121,26 @@ function knownIds(f: Fixtures): fc.Arbitrary<unknown> {
   return fc.constantFrom(f.caller.id, ...f.others.map((other) => other.id));
 }
 
-const credentials = (f: Fixtures) =>
-  fc.record(
-    {
-      login: fc.oneof(
-        anyValue,
-        fc.constantFrom(f.caller.login, f.caller.login.toUpperCase()),
-        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((text) => `new ${text}`),
-      ),
-      password: fc.oneof(anyValue, fc.constant(TEST_PASSWORD)),
-    },
-    { requiredKeys: [] },
+/** Credentials of every shape, and often enough ones that register or log in. */
+const credentials = (f: Fixtures) => {
+  const login = fc.oneof(
+    fc.constantFrom(f.caller.login, f.caller.login.toUpperCase()),
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).map((text) => `new ${text}`),
   );
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.record({ login, password: fc.constant(TEST_PASSWORD) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record(
+        {
+          login: fc.oneof(anyValue, login),
+          password: fc.oneof(anyValue, fc.constant(TEST_PASSWORD)),
+        },
+        { requiredKeys: [] },
+      ),
+    },
+  );
+};
 
 const clientId = fc.oneof(anyValue, fc.constantFrom('c-1', 'c-2', 'x'.repeat(64), 'x'.repeat(65)));
 
