@@ -158,7 +158,15 @@ for (const backend of backends()) {
     before(async () => {
       target = await startFuzzTarget(backend);
     });
-    after(() => target.close());
+    let rowsBefore: Record<string, unknown[]>;
+    before(async () => {
+      rowsBefore = await target.rows();
+    });
+    after(async () => {
+      // Nothing here may change a row: compared whole, not only by the per-case digest.
+      assert.deepEqual(await target.rows(), rowsBefore);
+      await target.close();
+    });
 
     /** Sends one raw request; no row may change and the server must stay well. */
     async function exchange(bytes: string, where: string): Promise<RawHead> {

@@ -86,14 +86,20 @@ for (const backend of backends()) {
     let caller: TestUser;
     let ownRoom: number;
     let strangersRoom: number;
+    let rowsBefore: Record<string, unknown[]>;
     before(async () => {
       target = await startFuzzTarget(backend, { ALLOWED_ORIGINS: ORIGIN, PRESENCE: 'false' });
       const [first, bob, carol] = await registerUsers(target.url, 3);
       caller = first;
       ownRoom = await createRoom(target.url, caller, [bob]);
       strangersRoom = await createRoom(target.url, bob, [carol]);
+      rowsBefore = await target.rows();
     });
-    after(() => target.close());
+    after(async () => {
+      // No upgrade, accepted or not, changes a row: compared whole, not only by the digest.
+      assert.deepEqual(await target.rows(), rowsBefore);
+      await target.close();
+    });
 
     test('accepted only for the caller with a good handshake; every refusal from SPEC', async () => {
       const roomPath = fc
