@@ -42,10 +42,17 @@ function sendError(reply: FastifyReply, error: AppError): FastifyReply {
   return reply.status(error.status).send(error.toJSON());
 }
 
-/** Requests Node's HTTP parser refuses (headers over 16 KiB, broken syntax) get JSON too. */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+/** A socket of Node's HTTP server, with the response it is writing, if any. */
+type HttpSocket = Duplex & { _httpMessage?: { headersSent: boolean } | null };
+
+/**
+ * Requests Node's HTTP parser refuses (headers over 16 KiB, broken syntax) get JSON too, unless
+ * a response to the request has begun (a bad URL answered before the parser failed on the rest):
+ * a second response would follow the first on the wire. Node's own handler checks the same.
+ */
+function answerClientError(error: Error & { code?: string }, socket: HttpSocket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket.writable) {
+  if (socket.writable && !socket._httpMessage?.headersSent) {
     const appError =
       error.code === 'HPE_HEADER_OVERFLOW'
         ? new AppError('headers_too_large')

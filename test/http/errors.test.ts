@@ -131,6 +131,13 @@ for (const backend of backends()) {
       assert.equal(reply.body.error.code, 'bad_request');
     });
 
+    test('a bad URL whose request then breaks HTTP gets one response, not two', async () => {
+      const bytes = 'GET /%zz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n';
+      const text = await rawExchange(server.url, bytes);
+      assert.equal(text.match(/HTTP\/1\.1 /g)?.length, 1, text);
+      assert.equal(parseRaw(text).body.error.code, 'bad_request');
+    });
+
     test('conditional and range requests a static file cannot meet are JSON 412 and 416', async () => {
       const refusals: [Record<string, string>, number, string][] = [
         [{ range: 'bytes=999999-' }, 416, 'range_not_satisfiable'],
