@@ -1,0 +1,271 @@
+// The open room: its history (older pages load as the reader scrolls up), live messages in id
+// order with day separators and grouped authors, the "new messages" line and a jump to the
+// latest, "seen" on the user's last message, who is typing, and what the user sent that is not
+// stored yet; the room is marked read while its latest message is in view.
+import type { Message, PendingMessage, RoomState } from '../../client/src/index.js';
+import type { ChatContext } from './chat-context.js';
+import { byId, reconcile } from './dom.js';
+import { codeText } from './error-text.js';
+import { dayKey, listOfNames, roomName } from './format.js';
+import {
+  continues,
+  daySeparator,
+  failedItem,
+  messageItem,
+  newMessagesLine,
+  pendingItem,
+} from './message-items.js';
+import type { FailedMessage } from './user-storage.js';
+
+const PAGE = 50;
+/** Closer than this to the bottom (px) counts as reading the latest. */
+const BOTTOM_SLACK = 40;
+/** Closer than this to the top (px) loads the page before. */
+const TOP_SLACK = 200;
+
+export class Conversation {
+  private roomId: number | undefined;
+  /** Bumped by every room change, so an answer for a room already left is dropped. */
+  private visit = 0;
+  private messages: Message[] = [];
+  private readonly items = new Map<number, HTMLLIElement>();
+  private readonly separators = new Map<string, HTMLLIElement>();
+  private readonly marker = newMessagesLine();
+  private readonly seen = document.createElement('p');
+  /** The first message the user had not read when the room opened (or arrived out of view). */
+  private markerId: number | undefined;
+  private hasOlder = false;
+  private loadingOlder = false;
+  private markingUpTo = 0;
+  private unseen = 0;
+  private readonly scroller = byId('scroller');
+
+  constructor(private readonly chat: ChatContext) {
+    this.seen.className = 'seen';
+    this.scroller.onscroll = () => this.scrolled();
+    byId('older').onclick = () => this.loadOlder().catch(chat.notify);
+    byId('jump').onclick = () => this.scrollToLatest();
+    document.addEventListener('visibilitychange', () => this.markRead());
+    window.addEventListener('focus', () => this.markRead());
+  }
+
+  get current(): number | undefined {
+    return this.roomId;
+  }
+
+  /** Shows a room (or none): its latest page, the line above what is new, the user's sends. */
+  async open(roomId: number | undefined): Promise<void> {
+    const visit = ++this.visit;
+    this.reset(roomId);
+    if (roomId === undefined) return;
+    const [page, state] = await Promise.all([
+      this.chat.client.messages(roomId, { limit: PAGE }),
+      this.chat.live.refreshRoom(roomId),
+    ]);
+    if (visit !== this.visit || !state) return;
+    this.hasOlder = page.length === PAGE;
+    this.add(page);
+    this.markerId = this.messages.find(
+      (message) => message.id > state.lastReadId && message.user_id !== this.chat.me.id,
+    )?.id;
+    this.render();
+    this.renderOutgoing();
+    this.renderHeader();
+    if (this.markerId === undefined) this.scrollToBottom();
+    else this.marker.scrollIntoView({ block: 'center' });
+    this.scrolled();
+  }
+
+  /** A message of any room, from the stream or as the answer to the user's own send. */
+  onMessage(message: Message): void {
+    if (message.room_id !== this.roomId || this.items.has(message.id)) return;
+    const wasAtBottom = this.atBottom();
+    const mine = message.user_id === this.chat.me.id;
+    if (!wasAtBottom && !mine) {
+      this.unseen += 1;
+      this.markerId ??= message.id;
+    }
+    this.add([message]);
+    this.render();
+    if (wasAtBottom || mine) this.scrollToBottom();
+    this.scrolled();
+  }
+
+  /** The room's state moved (a marker, a name, presence): the header and "seen" follow. */
+  onRoomState(state: RoomState): void {
+    if (state.room.id !== this.roomId) return;
+    this.renderHeader();
+    this.renderSeen();
+  }
+
+  onTyping(roomId: number, userIds: readonly number[]): void {
+    if (roomId !== this.roomId) return;
+    const names = userIds.map((id) => this.chat.login(id));
+    const verb = names.length === 1 ? 'is' : 'are';
+    byId('typing').textContent = names.length ? `${listOfNames(names)} ${verb} typing…` : '';
+  }
+
+  onPresence(): void {
+    this.renderHeader();
+  }
+
+  /** The user's messages of this room that are not stored: on their way, or refused. */
+  renderOutgoing(): void {
+    const roomId = this.roomId;
+    if (roomId === undefined) return byId('outgoing').replaceChildren();
+    const actions = {
+      retry: (message: FailedMessage) => {
+        this.chat.storage.removeFailed(message.clientId);
+        void this.chat.live.send(message.roomId, message.text).catch(() => undefined);
+        byId('text').focus();
+      },
+      discard: (message: FailedMessage) => {
+        this.chat.storage.removeFailed(message.clientId);
+        this.renderOutgoing();
+        byId('text').focus();
+      },
+    };
+    const wasAtBottom = this.atBottom();
+    byId('outgoing').replaceChildren(
+      ...this.chat.live.pending(roomId).map((pending: PendingMessage) => pendingItem(pending)),
+      ...this.chat.storage
+        .failed(roomId)
+        .map((failed) => failedItem(failed, codeText(failed.code), actions)),
+    );
+    if (wasAtBottom) this.scrollToBottom();
+  }
+
+  private reset(roomId: number | undefined): void {
+    this.roomId = roomId;
+    this.messages = [];
+    this.items.clear();
+    this.separators.clear();
+    this.markerId = undefined;
+    this.hasOlder = false;
+    this.loadingOlder = false;
+    this.markingUpTo = 0;
+    this.unseen = 0;
+    byId('messages').replaceChildren();
+    byId('outgoing').replaceChildren();
+    byId('typing').textContent = '';
+    byId('older').hidden = true;
+    byId('jump').hidden = true;
+    this.renderHeader();
+    if (roomId !== undefined) this.onTyping(roomId, this.chat.live.typingIn(roomId));
+  }
+
+  private add(messages: readonly Message[]): void {
+    const fresh = messages.filter((message) => !this.items.has(message.id));
+    for (const message of fresh) {
+      const mine = message.user_id === this.chat.me.id;
+      this.items.set(message.id, messageItem(message, this.chat.login(message.user_id), mine));
+    }
+    this.messages = [...this.messages, ...fresh].sort((a, b) => a.id - b.id);
+  }
+
+  private render(): void {
+    const nodes: Node[] = [];
+    let previous: Message | undefined;
+    for (const message of this.messages) {
+      const day = dayKey(message.created_at);
+      if (!previous || dayKey(previous.created_at) !== day) nodes.push(this.separator(day, message));
+      if (message.id === this.markerId) nodes.push(this.marker);
+      const item = this.items.get(message.id) as HTMLLIElement;
+      item.classList.toggle('grouped', message.id !== this.markerId && continues(previous, message));
+      nodes.push(item);
+      previous = message;
+    }
+    reconcile(byId('messages'), nodes);
+    byId('older').hidden = !this.hasOlder;
+    this.renderSeen();
+  }
+
+  private separator(day: string, first: Message): HTMLLIElement {
+    let separator = this.separators.get(day);
+    if (!separator) {
+      separator = daySeparator(first.created_at);
+      this.separators.set(day, separator);
+    }
+    return separator;
+  }
+
+  /** "Seen" (or "Seen by …" in a group) under the user's last message once others read it. */
+  private renderSeen(): void {
+    const state = this.roomId === undefined ? undefined : this.chat.live.room(this.roomId);
+    const mine = this.messages.findLast((message) => message.user_id === this.chat.me.id);
+    const others = state?.room.users.filter((user) => user.id !== this.chat.me.id) ?? [];
+    const readers = others.filter((user) => (state?.read.get(user.id) ?? 0) >= (mine?.id ?? Infinity));
+    if (!mine || readers.length === 0) return this.seen.remove();
+    this.seen.textContent =
+      others.length === 1 ? 'Seen' : `Seen by ${listOfNames(readers.map((user) => user.login))}`;
+    this.items.get(mine.id)?.append(this.seen);
+  }
+
+  private renderHeader(): void {
+    const state = this.roomId === undefined ? undefined : this.chat.live.room(this.roomId);
+    byId('room-title').textContent = state ? roomName(state.room, this.chat.me) : 'Pick a room';
+    const others = state?.room.users.filter((user) => user.id !== this.chat.me.id) ?? [];
+    const online = others.filter((user) => this.chat.live.isOnline(user.id)).length;
+    const members = byId('members');
+    members.classList.toggle('online', online > 0);
+    if (!state) members.textContent = '';
+    else if (others.length <= 1) members.textContent = online ? 'online' : 'offline';
+    else members.textContent = `${others.length + 1} members, ${online} online`;
+  }
+
+  private async loadOlder(): Promise<void> {
+    const roomId = this.roomId;
+    const oldest = this.messages[0];
+    if (roomId === undefined || !oldest || !this.hasOlder || this.loadingOlder) return;
+    const visit = this.visit;
+    this.loadingOlder = true;
+    try {
+      const page = await this.chat.client.messages(roomId, { before: oldest.id, limit: PAGE });
+      if (visit !== this.visit) return;
+      const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
+      this.hasOlder = page.length === PAGE;
+      this.add(page);
+      this.render();
+      this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
+    } finally {
+      if (visit === this.visit) this.loadingOlder = false;
+    }
+  }
+
+  private scrolled(): void {
+    if (this.scroller.scrollTop < TOP_SLACK) void this.loadOlder().catch(this.chat.notify);
+    const atBottom = this.atBottom();
+    if (atBottom) this.unseen = 0;
+    const jump = byId('jump');
+    jump.hidden = atBottom || this.roomId === undefined;
+    jump.textContent = this.unseen > 0 ? `${this.unseen} new ↓` : 'Jump to latest ↓';
+    this.markRead();
+  }
+
+  /** Marks the room read up to its last message while that is in view of a visible page. */
+  private markRead(): void {
+    const roomId = this.roomId;
+    const state = roomId === undefined ? undefined : this.chat.live.room(roomId);
+    const last = state?.lastMessage?.id ?? 0;
+    if (roomId === undefined || !state || document.visibilityState !== 'visible') return;
+    if (!this.atBottom() || last <= Math.max(state.lastReadId, this.markingUpTo)) return;
+    this.markingUpTo = last;
+    this.chat.live.markRead(roomId, last).catch(() => {
+      this.markingUpTo = 0;
+    });
+  }
+
+  private scrollToLatest(): void {
+    this.scrollToBottom();
+    byId('text').focus();
+  }
+
+  private scrollToBottom(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private atBottom(): boolean {
+    const { scrollHeight, scrollTop, clientHeight } = this.scroller;
+    return scrollHeight - scrollTop - clientHeight < BOTTOM_SLACK;
+  }
+}

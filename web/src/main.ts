@@ -1,0 +1,60 @@
+// The browser client's start: log in once per browser (every tab and restart shares it), open the
+// chat screen, and go back to the login form when the session ends here or in another tab.
+import { ChatClient, isChatError } from '../../client/src/index.js';
+import { type ChatScreen, openChatScreen, SESSION_ENDED } from './chat-screen.js';
+import { byId } from './dom.js';
+import { errorText } from './error-text.js';
+import { showLoginForm } from './login-view.js';
+import { forgetSession, onOtherTabSession, saveSession, savedSession } from './session-store.js';
+
+const RETRY_MS = 3000;
+
+let client = newClient(savedSession());
+let screen: ChatScreen | undefined;
+
+function newClient(session: string | undefined): ChatClient {
+  return new ChatClient({ baseUrl: location.origin, ...(session && { session }) });
+}
+
+async function enter(): Promise<void> {
+  screen?.close();
+  if (client.session === undefined) return loggedOut('');
+  try {
+    screen = await openChatScreen(client, loggedOut);
+  } catch (error) {
+    screen = undefined;
+    if (isChatError(error, 'unauthorized')) return loggedOut(SESSION_ENDED);
+    // The server is out as the page loads: say so and try again.
+    byId('notice').textContent = errorText(error);
+    setTimeout(() => void enter(), RETRY_MS);
+  }
+}
+
+function loggedOut(reason: string): void {
+  screen?.close();
+  screen = undefined;
+  forgetSession();
+  client = newClient(undefined);
+  showLoginForm(client, reason, () => {
+    if (client.session) saveSession(client.session);
+    void enter();
+  });
+}
+
+byId('logout').onclick = async () => {
+  await screen?.logout();
+  screen = undefined;
+  history.replaceState(null, '', location.pathname);
+  loggedOut('');
+};
+document.addEventListener('click', () => {
+  byId('notice').textContent = '';
+});
+onOtherTabSession((session) => {
+  if (session === client.session) return;
+  if (session === undefined) return loggedOut('You logged out in another tab.');
+  screen?.close();
+  client = newClient(session);
+  void enter();
+});
+void enter();
