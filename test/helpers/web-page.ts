@@ -1,0 +1,87 @@
+// The browser client as people use it, for browser tests: a person's page (one browser context
+// each), what goes wrong on it, and the few gestures every suite repeats.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { TEST_PASSWORD } from './http.js';
+
+/** Screenshots of the main screens land here (gitignored), kept after the run as artefacts. */
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? 'test-output/screenshots';
+
+export interface Person {
+  readonly login: string;
+  readonly page: Page;
+  /** Uncaught exceptions and console errors: a CSP refusal or a bug shows up here. */
+  readonly problems: string[];
+}
+
+/** A page of its own browser context (its own localStorage), watched for problems. */
+export async function newPage(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, ...options });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  return { page, problems: watch(page) };
+}
+
+export function watch(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (entry) => {
+    // A send refused on purpose shows as a failed request: that is the test's doing, not a bug.
+    if (entry.type() === 'error' && !/Failed to load resource/.test(entry.text())) {
+      problems.push(entry.text());
+    }
+  });
+  return problems;
+}
+
+/** Registers through the login form and waits for the chat screen. */
+export async function register(
+  browser: Browser,
+  url: string,
+  login: string,
+  options: BrowserContextOptions = {},
+): Promise<Person> {
+  const { page, problems } = await newPage(browser, options);
+  await page.goto(url);
+  await page.getByLabel('Login', { exact: true }).fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Register' }).click();
+  await page.locator('#me', { hasText: login }).waitFor();
+  return { login, page, problems };
+}
+
+export function messageItem(page: Page, text: string) {
+  return page.locator('#messages li.message', { hasText: text });
+}
+
+export function roomLink(page: Page, name: string) {
+  return page.locator('#room-list a', { has: page.locator('.room-name', { hasText: name }) });
+}
+
+/** Finds people by login, picks them, and starts the room (which opens). */
+export async function startChat(person: Person, others: readonly string[]): Promise<void> {
+  const { page } = person;
+  for (const login of others) {
+    await page.getByLabel('Start a chat with').fill(login);
+    await page.getByRole('button', { name: login, exact: true }).click();
+  }
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.locator('#room-title', { hasText: others[0] }).waitFor();
+}
+
+/** Sends from the message box and waits for the stored message (no longer pending). */
+export async function say(person: Person, text: string): Promise<void> {
+  const box = person.page.getByLabel('Message', { exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+  await messageItem(person.page, text).waitFor();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
