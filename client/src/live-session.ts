@@ -329,7 +329,6 @@ export class LiveSession extends Emitter<LiveSessionEvents> {
     else if (state) this.emit('room', state);
   }
 
-
   private resetPresence(online: readonly number[]): void {
     const before = new Set(this.presence.list());
     this.presence.reset(online);

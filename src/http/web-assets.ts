@@ -67,7 +67,9 @@ function fillSettings(page: string, settings: WebSettings): string {
 async function transpileModules(): Promise<Map<string, WebAsset>> {
   const assets = new Map<string, WebAsset>();
   for (const dir of MODULE_DIRS) {
-    const names = (await readdir(new URL(dir, PACKAGE_ROOT))).filter((name) => name.endsWith('.ts'));
+    const names = (await readdir(new URL(dir, PACKAGE_ROOT))).filter((name) =>
+      name.endsWith('.ts'),
+    );
     const compiled = await Promise.all(names.map((name) => transpile(`${dir}${name}`)));
     names.forEach((name, index) => {
       const path = `/${dir}${name.replace(/\.ts$/, '.js')}`;

@@ -59,7 +59,8 @@ export function messageItem(page: Page, text: string) {
 }
 
 export function roomLink(page: Page, name: string) {
-  return page.locator('#room-list a', { has: page.locator('.room-name', { hasText: name }) });
+  const exactly = new RegExp(`^${name}$`);
+  return page.locator('#room-list a', { has: page.locator('.room-name', { hasText: exactly }) });
 }
 
 /** Finds people by login, picks them, and starts the room (which opens). */

@@ -64,7 +64,12 @@ describe('web client files', () => {
   });
 
   test('sources, other paths and other methods stay the API’s JSON errors', async () => {
-    for (const path of ['/web/src/main.ts', '/client/src/index.ts', '/web/tsconfig.json', '/app.js']) {
+    for (const path of [
+      '/web/src/main.ts',
+      '/client/src/index.ts',
+      '/web/tsconfig.json',
+      '/app.js',
+    ]) {
       const reply = await request(server.url, 'GET', path);
       assert.deepEqual([reply.status, reply.body], [404, { error: { code: 'not_found' } }], path);
     }

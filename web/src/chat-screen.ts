@@ -1,6 +1,11 @@
 // The screen of a logged-in user: the live session of the library behind the room list, the open
 // room and the message box; the address (`#room/12`) says which room is open.
-import { type ChatClient, isChatError, type LiveSession, type User } from '../../client/src/index.js';
+import {
+  type ChatClient,
+  isChatError,
+  type LiveSession,
+  type User,
+} from '../../client/src/index.js';
 import type { ChatContext } from './chat-context.js';
 import { Composer } from './composer.js';
 import { ConnectionBanner } from './connection-banner.js';

@@ -18,6 +18,8 @@ import {
 import type { FailedMessage } from './user-storage.js';
 
 const PAGE = 50;
+/** At most this many pages load at once to reach the first unread message. */
+const UNREAD_PAGES = 4;
 /** Closer than this to the bottom (px) counts as reading the latest. */
 const BOTTOM_SLACK = 40;
 /** Closer than this to the top (px) loads the page before. */
@@ -65,6 +67,8 @@ export class Conversation {
     if (visit !== this.visit || !state) return;
     this.hasOlder = page.length === PAGE;
     this.add(page);
+    await this.loadUnread(state.lastReadId, visit);
+    if (visit !== this.visit) return;
     this.markerId = this.messages.find(
       (message) => message.id > state.lastReadId && message.user_id !== this.chat.me.id,
     )?.id;
@@ -168,10 +172,14 @@ export class Conversation {
     let previous: Message | undefined;
     for (const message of this.messages) {
       const day = dayKey(message.created_at);
-      if (!previous || dayKey(previous.created_at) !== day) nodes.push(this.separator(day, message));
+      if (!previous || dayKey(previous.created_at) !== day)
+        nodes.push(this.separator(day, message));
       if (message.id === this.markerId) nodes.push(this.marker);
       const item = this.items.get(message.id) as HTMLLIElement;
-      item.classList.toggle('grouped', message.id !== this.markerId && continues(previous, message));
+      item.classList.toggle(
+        'grouped',
+        message.id !== this.markerId && continues(previous, message),
+      );
       nodes.push(item);
       previous = message;
     }
@@ -194,7 +202,9 @@ export class Conversation {
     const state = this.roomId === undefined ? undefined : this.chat.live.room(this.roomId);
     const mine = this.messages.findLast((message) => message.user_id === this.chat.me.id);
     const others = state?.room.users.filter((user) => user.id !== this.chat.me.id) ?? [];
-    const readers = others.filter((user) => (state?.read.get(user.id) ?? 0) >= (mine?.id ?? Infinity));
+    const readers = others.filter(
+      (user) => (state?.read.get(user.id) ?? 0) >= (mine?.id ?? Infinity),
+    );
     if (!mine || readers.length === 0) return this.seen.remove();
     this.seen.textContent =
       others.length === 1 ? 'Seen' : `Seen by ${listOfNames(readers.map((user) => user.login))}`;
@@ -211,6 +221,19 @@ export class Conversation {
     if (!state) members.textContent = '';
     else if (others.length <= 1) members.textContent = online ? 'online' : 'offline';
     else members.textContent = `${others.length + 1} members, ${online} online`;
+  }
+
+  /** Older pages until the first unread message is in, so the "new messages" line has its place. */
+  private async loadUnread(lastReadId: number, visit: number): Promise<void> {
+    for (let pages = 1; pages < UNREAD_PAGES; pages += 1) {
+      const roomId = this.roomId;
+      const oldest = this.messages[0];
+      if (visit !== this.visit || roomId === undefined || !oldest || !this.hasOlder) return;
+      if (oldest.id <= lastReadId) return;
+      const page = await this.chat.client.messages(roomId, { before: oldest.id, limit: PAGE });
+      this.hasOlder = page.length === PAGE;
+      this.add(page);
+    }
   }
 
   private async loadOlder(): Promise<void> {

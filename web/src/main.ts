@@ -5,7 +5,7 @@ import { type ChatScreen, openChatScreen, SESSION_ENDED } from './chat-screen.js
 import { byId } from './dom.js';
 import { errorText } from './error-text.js';
 import { showLoginForm } from './login-view.js';
-import { forgetSession, onOtherTabSession, saveSession, savedSession } from './session-store.js';
+import { forgetSession, onOtherTabSession, savedSession, saveSession } from './session-store.js';
 
 const RETRY_MS = 3000;
 

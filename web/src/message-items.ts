@@ -56,7 +56,11 @@ export interface FailedActions {
   discard(message: FailedMessage): void;
 }
 
-export function failedItem(message: FailedMessage, reason: string, actions: FailedActions): HTMLLIElement {
+export function failedItem(
+  message: FailedMessage,
+  reason: string,
+  actions: FailedActions,
+): HTMLLIElement {
   return el(
     'li',
     { className: 'message mine failed', dataset: { clientId: message.clientId } },
@@ -65,8 +69,16 @@ export function failedItem(message: FailedMessage, reason: string, actions: Fail
       'div',
       { className: 'state' },
       `Not sent: ${reason}. `,
-      el('button', { type: 'button', className: 'quiet small', onclick: () => actions.retry(message) }, 'Retry'),
-      el('button', { type: 'button', className: 'quiet small', onclick: () => actions.discard(message) }, 'Discard'),
+      el(
+        'button',
+        { type: 'button', className: 'quiet small', onclick: () => actions.retry(message) },
+        'Retry',
+      ),
+      el(
+        'button',
+        { type: 'button', className: 'quiet small', onclick: () => actions.discard(message) },
+        'Discard',
+      ),
     ),
   );
 }

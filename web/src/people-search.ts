@@ -32,7 +32,11 @@ export class PeopleSearch {
       el(
         'li',
         {},
-        el('button', { type: 'button', className: 'quiet', onclick: () => this.pick(user) }, user.login),
+        el(
+          'button',
+          { type: 'button', className: 'quiet', onclick: () => this.pick(user) },
+          user.login,
+        ),
       ),
     );
     if (query && items.length === 0) items.push(el('li', { className: 'hint' }, 'Nobody found.'));
@@ -57,7 +61,11 @@ export class PeopleSearch {
       return el(
         'li',
         {},
-        el('button', { type: 'button', onclick: remove, ariaLabel: `Remove ${login}` }, `${login} ×`),
+        el(
+          'button',
+          { type: 'button', onclick: remove, ariaLabel: `Remove ${login}` },
+          `${login} ×`,
+        ),
       );
     });
     byId('picked').replaceChildren(...chips);

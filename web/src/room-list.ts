@@ -53,14 +53,27 @@ export class RoomList {
     const top = el(
       'span',
       { className: 'room-top' },
-      el('span', { className: online ? 'presence online' : 'presence', title: online ? 'online' : 'offline' }),
+      el('span', {
+        className: online ? 'presence online' : 'presence',
+        title: online ? 'online' : 'offline',
+      }),
       el('span', { className: 'room-name' }, name),
-      last ? el('time', { className: 'room-time', dateTime: last.created_at }, listTime(last.created_at)) : '',
+      last
+        ? el(
+            'time',
+            { className: 'room-time', dateTime: last.created_at },
+            listTime(last.created_at),
+          )
+        : '',
     );
     const bottom = el('span', { className: 'room-bottom' }, this.preview(state));
     if (state.unread > 0) {
       bottom.append(
-        el('span', { className: 'badge', ariaLabel: `${state.unread} unread` }, unreadBadge(state.unread)),
+        el(
+          'span',
+          { className: 'badge', ariaLabel: `${state.unread} unread` },
+          unreadBadge(state.unread),
+        ),
       );
     }
     const status = el('span', { className: 'visually-hidden' }, online ? ', online' : '');

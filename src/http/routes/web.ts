@@ -23,7 +23,9 @@ export async function webRoutes(app: FastifyInstance, settings: WebSettings): Pr
     });
     // One route per file, so any other path keeps the JSON 404 (and 405 works).
     for (const [path, asset] of assets) {
-      web.get(path, async (request, reply) => serve(asset, request.headers['if-none-match'], reply));
+      web.get(path, async (request, reply) =>
+        serve(asset, request.headers['if-none-match'], reply),
+      );
     }
   });
 }
