@@ -116,7 +116,10 @@ export class Conversation {
   /** The user's messages of this room that are not stored: on their way, or refused. */
   renderOutgoing(): void {
     const roomId = this.roomId;
-    if (roomId === undefined) return byId('outgoing').replaceChildren();
+    if (roomId === undefined) {
+      byId('outgoing').replaceChildren();
+      return;
+    }
     const actions = {
       retry: (message: FailedMessage) => {
         this.chat.storage.removeFailed(message.clientId);
@@ -205,7 +208,10 @@ export class Conversation {
     const readers = others.filter(
       (user) => (state?.read.get(user.id) ?? 0) >= (mine?.id ?? Infinity),
     );
-    if (!mine || readers.length === 0) return this.seen.remove();
+    if (!mine || readers.length === 0) {
+      this.seen.remove();
+      return;
+    }
     this.seen.textContent =
       others.length === 1 ? 'Seen' : `Seen by ${listOfNames(readers.map((user) => user.login))}`;
     this.items.get(mine.id)?.append(this.seen);

@@ -12,7 +12,7 @@ export class PeopleSearch {
     private readonly client: ChatClient,
     private readonly me: User,
     private readonly onRoom: (room: Room) => void,
-    private readonly onError: (error: unknown) => void,
+    onError: (error: unknown) => void,
   ) {
     byId('people').oninput = () => {
       clearTimeout(this.timer);
