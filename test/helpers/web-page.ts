@@ -30,8 +30,11 @@ export function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
   page.on('console', (entry) => {
-    // A send refused on purpose shows as a failed request: that is the test's doing, not a bug.
-    if (entry.type() === 'error' && !/Failed to load resource/.test(entry.text())) {
+    // Refused requests and connects while a test cuts the server off are its doing, not bugs.
+    if (
+      entry.type() === 'error' &&
+      !/Failed to load resource|WebSocket connection/.test(entry.text())
+    ) {
       problems.push(entry.text());
     }
   });
@@ -59,7 +62,7 @@ export function messageItem(page: Page, text: string) {
 }
 
 export function roomLink(page: Page, name: string) {
-  const exactly = new RegExp(`^${name}$`);
+  const exactly = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   return page.locator('#room-list a', { has: page.locator('.room-name', { hasText: exactly }) });
 }
 

@@ -74,7 +74,10 @@ export async function openChatScreen(
 function listen(chat: ChatContext, rooms: RoomList, conversation: Conversation): void {
   const { live } = chat;
   const banner = new ConnectionBanner();
-  live.on('status', (status) => banner.show(status));
+  live.on('status', (status) => {
+    banner.show(status);
+    if (status === 'live') conversation.onLive();
+  });
   live.on('room', (state) => {
     rooms.render();
     conversation.onRoomState(state);

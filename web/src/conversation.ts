@@ -2,7 +2,12 @@
 // order with day separators and grouped authors, the "new messages" line and a jump to the
 // latest, "seen" on the user's last message, who is typing, and what the user sent that is not
 // stored yet; the room is marked read while its latest message is in view.
-import type { Message, PendingMessage, RoomState } from '../../client/src/index.js';
+import {
+  isChatError,
+  type Message,
+  type PendingMessage,
+  type RoomState,
+} from '../../client/src/index.js';
 import type { ChatContext } from './chat-context.js';
 import { byId, reconcile } from './dom.js';
 import { codeText } from './error-text.js';
@@ -15,6 +20,7 @@ import {
   newMessagesLine,
   pendingItem,
 } from './message-items.js';
+import { RoomHistories, RoomHistory } from './room-history.js';
 import type { FailedMessage } from './user-storage.js';
 
 const PAGE = 50;
@@ -29,14 +35,14 @@ export class Conversation {
   private roomId: number | undefined;
   /** Bumped by every room change, so an answer for a room already left is dropped. */
   private visit = 0;
-  private messages: Message[] = [];
+  private readonly histories = new RoomHistories();
+  private history = new RoomHistory();
   private readonly items = new Map<number, HTMLLIElement>();
   private readonly separators = new Map<string, HTMLLIElement>();
   private readonly marker = newMessagesLine();
   private readonly seen = document.createElement('p');
   /** The first message the user had not read when the room opened (or arrived out of view). */
   private markerId: number | undefined;
-  private hasOlder = false;
   private loadingOlder = false;
   private markingUpTo = 0;
   private unseen = 0;
@@ -51,48 +57,64 @@ export class Conversation {
     window.addEventListener('focus', () => this.markRead());
   }
 
-  get current(): number | undefined {
-    return this.roomId;
-  }
-
-  /** Shows a room (or none): its latest page, the line above what is new, the user's sends. */
+  /** Shows a room (or none): what this page has of it at once, then the latest from the server. */
   async open(roomId: number | undefined): Promise<void> {
     const visit = ++this.visit;
     this.reset(roomId);
     if (roomId === undefined) return;
-    const [page, state] = await Promise.all([
-      this.chat.client.messages(roomId, { limit: PAGE }),
-      this.chat.live.refreshRoom(roomId),
-    ]);
+    this.history = this.histories.of(roomId);
+    this.renderOutgoing();
+    if (this.history.loaded) this.show(this.chat.live.room(roomId)?.lastReadId);
+    const { page, state } = await this.readLatest(roomId);
     if (visit !== this.visit || !state) return;
-    this.hasOlder = page.length === PAGE;
-    this.add(page);
+    const history = this.history;
+    if (!history.loaded) history.hasOlder = page.length === PAGE;
+    history.add(page);
     await this.loadUnread(state.lastReadId, visit);
     if (visit !== this.visit) return;
-    this.markerId = this.messages.find(
-      (message) => message.id > state.lastReadId && message.user_id !== this.chat.me.id,
-    )?.id;
-    this.render();
-    this.renderOutgoing();
-    this.renderHeader();
-    if (this.markerId === undefined) this.scrollToBottom();
-    else this.marker.scrollIntoView({ block: 'center' });
-    this.scrolled();
+    const wasLoaded = history.loaded;
+    history.loaded = true;
+    if (wasLoaded) this.update();
+    else this.show(state.lastReadId);
+  }
+
+  /** The room's latest page and state; nothing when offline with the room already on screen. */
+  private async readLatest(roomId: number): Promise<{ page: Message[]; state?: RoomState }> {
+    try {
+      const [page, state] = await Promise.all([
+        this.chat.client.messages(roomId, { limit: PAGE }),
+        this.chat.live.refreshRoom(roomId),
+      ]);
+      return { page, ...(state && { state }) };
+    } catch (error) {
+      // The banner says why nothing new comes; what the page had of the room still shows.
+      if (this.history.loaded && isChatError(error) && error.retryable) return { page: [] };
+      throw error;
+    }
   }
 
   /** A message of any room, from the stream or as the answer to the user's own send. */
   onMessage(message: Message): void {
-    if (message.room_id !== this.roomId || this.items.has(message.id)) return;
+    if (message.room_id !== this.roomId) {
+      this.histories.onMessage(message);
+      return;
+    }
+    if (this.history.has(message.id)) return;
     const wasAtBottom = this.atBottom();
     const mine = message.user_id === this.chat.me.id;
     if (!wasAtBottom && !mine) {
       this.unseen += 1;
       this.markerId ??= message.id;
     }
-    this.add([message]);
-    this.render();
+    this.history.add([message]);
+    this.update();
     if (wasAtBottom || mine) this.scrollToBottom();
     this.scrolled();
+  }
+
+  /** Connected again: a room that could not load when it opened loads now. */
+  onLive(): void {
+    if (this.roomId !== undefined && !this.history.loaded) void this.open(this.roomId);
   }
 
   /** The room's state moved (a marker, a name, presence): the header and "seen" follow. */
@@ -142,13 +164,31 @@ export class Conversation {
     if (wasAtBottom) this.scrollToBottom();
   }
 
+  /** The first view of the room: the line above what was unread, scrolled to it or the bottom. */
+  private show(lastReadId: number | undefined): void {
+    this.markerId = this.history.messages.find(
+      (message) => message.id > (lastReadId ?? Infinity) && message.user_id !== this.chat.me.id,
+    )?.id;
+    this.update();
+    if (this.markerId === undefined) this.scrollToBottom();
+    else this.marker.scrollIntoView({ block: 'center' });
+    this.scrolled();
+  }
+
+  /** Renders what changed and keeps the reader at the bottom if they were there. */
+  private update(): void {
+    const wasAtBottom = this.atBottom();
+    this.render();
+    this.renderHeader();
+    if (wasAtBottom) this.scrollToBottom();
+  }
+
   private reset(roomId: number | undefined): void {
     this.roomId = roomId;
-    this.messages = [];
+    this.history = new RoomHistory();
     this.items.clear();
     this.separators.clear();
     this.markerId = undefined;
-    this.hasOlder = false;
     this.loadingOlder = false;
     this.markingUpTo = 0;
     this.unseen = 0;
@@ -161,24 +201,25 @@ export class Conversation {
     if (roomId !== undefined) this.onTyping(roomId, this.chat.live.typingIn(roomId));
   }
 
-  private add(messages: readonly Message[]): void {
-    const fresh = messages.filter((message) => !this.items.has(message.id));
-    for (const message of fresh) {
+  private item(message: Message): HTMLLIElement {
+    let item = this.items.get(message.id);
+    if (!item) {
       const mine = message.user_id === this.chat.me.id;
-      this.items.set(message.id, messageItem(message, this.chat.login(message.user_id), mine));
+      item = messageItem(message, this.chat.login(message.user_id), mine);
+      this.items.set(message.id, item);
     }
-    this.messages = [...this.messages, ...fresh].sort((a, b) => a.id - b.id);
+    return item;
   }
 
   private render(): void {
     const nodes: Node[] = [];
     let previous: Message | undefined;
-    for (const message of this.messages) {
+    for (const message of this.history.messages) {
       const day = dayKey(message.created_at);
       if (!previous || dayKey(previous.created_at) !== day)
         nodes.push(this.separator(day, message));
       if (message.id === this.markerId) nodes.push(this.marker);
-      const item = this.items.get(message.id) as HTMLLIElement;
+      const item = this.item(message);
       item.classList.toggle(
         'grouped',
         message.id !== this.markerId && continues(previous, message),
@@ -187,7 +228,7 @@ export class Conversation {
       previous = message;
     }
     reconcile(byId('messages'), nodes);
-    byId('older').hidden = !this.hasOlder;
+    byId('older').hidden = !this.history.hasOlder || !this.history.loaded;
     this.renderSeen();
   }
 
@@ -203,7 +244,7 @@ export class Conversation {
   /** "Seen" (or "Seen by …" in a group) under the user's last message once others read it. */
   private renderSeen(): void {
     const state = this.roomId === undefined ? undefined : this.chat.live.room(this.roomId);
-    const mine = this.messages.findLast((message) => message.user_id === this.chat.me.id);
+    const mine = this.history.messages.findLast((message) => message.user_id === this.chat.me.id);
     const others = state?.room.users.filter((user) => user.id !== this.chat.me.id) ?? [];
     const readers = others.filter(
       (user) => (state?.read.get(user.id) ?? 0) >= (mine?.id ?? Infinity),
@@ -233,27 +274,30 @@ export class Conversation {
   private async loadUnread(lastReadId: number, visit: number): Promise<void> {
     for (let pages = 1; pages < UNREAD_PAGES; pages += 1) {
       const roomId = this.roomId;
-      const oldest = this.messages[0];
-      if (visit !== this.visit || roomId === undefined || !oldest || !this.hasOlder) return;
+      const history = this.history;
+      const oldest = history.messages[0];
+      if (visit !== this.visit || roomId === undefined || !oldest || !history.hasOlder) return;
       if (oldest.id <= lastReadId) return;
       const page = await this.chat.client.messages(roomId, { before: oldest.id, limit: PAGE });
-      this.hasOlder = page.length === PAGE;
-      this.add(page);
+      history.hasOlder = page.length === PAGE;
+      history.add(page);
     }
   }
 
   private async loadOlder(): Promise<void> {
     const roomId = this.roomId;
-    const oldest = this.messages[0];
-    if (roomId === undefined || !oldest || !this.hasOlder || this.loadingOlder) return;
+    const history = this.history;
+    const oldest = history.messages[0];
+    if (roomId === undefined || !oldest || !history.hasOlder || this.loadingOlder) return;
+    if (!history.loaded) return;
     const visit = this.visit;
     this.loadingOlder = true;
     try {
       const page = await this.chat.client.messages(roomId, { before: oldest.id, limit: PAGE });
       if (visit !== this.visit) return;
       const fromBottom = this.scroller.scrollHeight - this.scroller.scrollTop;
-      this.hasOlder = page.length === PAGE;
-      this.add(page);
+      history.hasOlder = page.length === PAGE;
+      history.add(page);
       this.render();
       this.scroller.scrollTop = this.scroller.scrollHeight - fromBottom;
     } finally {
