@@ -77,11 +77,12 @@ export async function startChat(person: Person, others: readonly string[]): Prom
   await page.locator('#room-title', { hasText: others[0] }).waitFor();
 }
 
-/** Sends from the message box and waits for the stored message (no longer pending). */
-export async function say(person: Person, text: string): Promise<void> {
+/** Sends from the message box (Enter, or the button as on a touch screen) and waits for it. */
+export async function say(person: Person, text: string, by: 'enter' | 'button' = 'enter') {
   const box = person.page.getByLabel('Message', { exact: true });
   await box.fill(text);
-  await box.press('Enter');
+  if (by === 'enter') await box.press('Enter');
+  else await person.page.getByRole('button', { name: 'Send' }).tap();
   await messageItem(person.page, text).waitFor();
 }
 

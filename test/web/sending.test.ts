@@ -148,7 +148,9 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
     await counter.filter({ hasText: `${MAX_CHARS - 5} / ${MAX_CHARS}` }).waitFor();
     // Characters as the server counts them: an emoji is one.
     await messageBox(alice.page).fill('😀'.repeat(MAX_CHARS + 1));
-    await alice.page.locator('#counter.over', { hasText: `${MAX_CHARS + 1} / ${MAX_CHARS}` }).waitFor();
+    await alice.page
+      .locator('#counter.over', { hasText: `${MAX_CHARS + 1} / ${MAX_CHARS}` })
+      .waitFor();
     assert.equal(await alice.page.getByRole('button', { name: 'Send' }).isDisabled(), true);
     await messageBox(alice.page).press('Enter');
     assert.equal(await alice.page.locator('#outgoing li').count(), 0);
