@@ -87,6 +87,10 @@ describe('web client: two and three people', { skip: browserSkip, timeout: 150_0
     // Алиса, Алиса (grouped), Пётр, Пётр (grouped)
     assert.deepEqual(grouped, [false, true, false, true]);
     assert.deepEqual(await petr.page.locator('#messages li.day').allTextContents(), ['Today']);
+    await messageItem(alice.page, 'а у тебя?').waitFor();
+    await alice.page.getByLabel('Message', { exact: true }).fill('Тоже хорошо, спасибо!');
+    await screenshot(alice.page, 'readme-conversation');
+    await alice.page.getByLabel('Message', { exact: true }).fill('');
   });
 
   test('three people: a group room appears for all, shows who types and who has seen', async () => {
