@@ -5,7 +5,7 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 import { newClientId } from './client-id.js';
 import { Emitter } from './emitter.js';
 import { ChatError } from './errors.js';
-import type { KeyValueStorage } from './storage.js';
+import { type KeyValueStorage, readStoredList } from './storage.js';
 import type { Message } from './types.js';
 
 export interface PendingMessage {
@@ -51,7 +51,8 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   constructor(private readonly options: OutboxOptions) {
     super();
-    this.items = loadPending(options.storage, options.storageKey);
+    // What a previous page left in the storage; anything unreadable there is dropped.
+    this.items = readStoredList(options.storage, options.storageKey, isPending);
     this.backoff = new Backoff(options.backoff);
   }
 
@@ -175,14 +176,4 @@ function isPending(value: unknown): value is PendingMessage {
     typeof item.text === 'string' &&
     typeof item.queuedAt === 'string'
   );
-}
-
-/** What a previous page left in the storage; anything unreadable there is dropped. */
-function loadPending(storage: KeyValueStorage, key: string): PendingMessage[] {
-  try {
-    const stored: unknown = JSON.parse(storage.getItem(key) ?? '[]');
-    return Array.isArray(stored) ? stored.filter(isPending) : [];
-  } catch {
-    return [];
-  }
 }

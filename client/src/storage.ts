@@ -19,3 +19,17 @@ export function memoryStorage(): KeyValueStorage {
     },
   };
 }
+
+/** A JSON list kept under `key`, with only the items `isItem` accepts; anything unreadable is none. */
+export function readStoredList<T>(
+  storage: KeyValueStorage,
+  key: string,
+  isItem: (value: unknown) => value is T,
+): T[] {
+  try {
+    const stored: unknown = JSON.parse(storage.getItem(key) ?? '[]');
+    return Array.isArray(stored) ? stored.filter(isItem) : [];
+  } catch {
+    return [];
+  }
+}

@@ -2,11 +2,33 @@
 // each), what goes wrong on it, and the few gestures every suite repeats.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { launchBrowser } from './browser.js';
 import { TEST_PASSWORD } from './http.js';
+import { type StartOptions, startServer, type TestServer } from './server.js';
 
 /** Screenshots of the main screens land here (gitignored), kept after the run as artefacts. */
 export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? 'test-output/screenshots';
+
+export interface BrowserFixture {
+  readonly server: TestServer;
+  readonly browser: Browser;
+}
+
+/** For a suite: a server and a Chromium, started in `before` and closed in `after`. */
+export function browserFixture(options: StartOptions = {}): BrowserFixture {
+  const fixture = {} as { -readonly [K in keyof BrowserFixture]: BrowserFixture[K] };
+  before(async () => {
+    fixture.server = await startServer(options);
+    fixture.browser = await launchBrowser();
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.server?.close();
+  });
+  return fixture;
+}
 
 export interface Person {
   readonly login: string;
@@ -55,6 +77,16 @@ export async function register(
   await page.getByRole('button', { name: 'Register' }).click();
   await page.locator('#me', { hasText: login }).waitFor();
   return { login, page, problems };
+}
+
+/** The id of the element that has the focus. */
+export function focusedId(page: Page): Promise<string | undefined> {
+  return page.evaluate<string | undefined>('document.activeElement?.id');
+}
+
+/** The room open on a page (`#room/12`). */
+export function openRoomId(page: Page): number {
+  return Number(new URL(page.url()).hash.split('/')[1]);
 }
 
 export function messageItem(page: Page, text: string) {

@@ -3,13 +3,13 @@
 // "new messages" line with a jump to the latest, history as one scrolls up, and one login shared
 // by every tab until a logout ends it in all of them.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { before, describe, test } from 'node:test';
 import { ChatClient } from '../../client/src/index.js';
-import { browserSkip, launchBrowser } from '../helpers/browser.js';
+import { browserSkip } from '../helpers/browser.js';
 import { TEST_PASSWORD } from '../helpers/http.js';
-import { startServer, type TestServer } from '../helpers/server.js';
 import {
+  browserFixture,
+  focusedId,
   messageItem,
   type Person,
   register,
@@ -20,31 +20,21 @@ import {
   watch,
 } from '../helpers/web-page.js';
 
-const focusedId = (person: Person) => person.page.evaluate(() => document.activeElement?.id);
-
 describe('web client: two and three people', { skip: browserSkip, timeout: 150_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = browserFixture();
   let alice: Person;
   let petr: Person;
   let maria: Person;
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    alice = await register(browser, server.url, 'Алиса');
-    petr = await register(browser, server.url, 'Пётр');
-    maria = await register(browser, server.url, 'Мария');
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    alice = await register(suite.browser, suite.server.url, 'Алиса');
+    petr = await register(suite.browser, suite.server.url, 'Пётр');
+    maria = await register(suite.browser, suite.server.url, 'Мария');
   });
 
   test('a room started with someone appears on their side at once, unread badge and title count', async () => {
     await startChat(alice, ['Пётр']);
-    assert.equal(await focusedId(alice), 'text', 'the message box has the focus');
+    assert.equal(await focusedId(alice.page), 'text', 'the message box has the focus');
     await say(alice, 'Привет, Пётр!');
     const link = roomLink(petr.page, 'Алиса');
     await link.locator('.badge', { hasText: '1' }).waitFor();
@@ -59,8 +49,8 @@ describe('web client: two and three people', { skip: browserSkip, timeout: 150_0
   test('opening the room reads it: badge and title clear, the box has the focus, "seen" shows', async () => {
     await roomLink(petr.page, 'Алиса').click();
     await messageItem(petr.page, 'Как дела?').waitFor();
-    assert.equal(await focusedId(petr), 'text');
-    await petr.page.waitForFunction(() => document.title === 'e-chat');
+    assert.equal(await focusedId(petr.page), 'text');
+    await petr.page.waitForFunction("document.title === 'e-chat'");
     assert.equal(await roomLink(petr.page, 'Алиса').locator('.badge').count(), 0);
     await messageItem(alice.page, 'Как дела?').locator('.seen', { hasText: 'Seen' }).waitFor();
     assert.equal(await alice.page.locator('.seen').count(), 1, 'only on the last message');
@@ -114,7 +104,7 @@ describe('web client: two and three people', { skip: browserSkip, timeout: 150_0
   });
 
   test('new messages while away: the line above them, a jump to the latest, older pages on scroll', async () => {
-    const api = new ChatClient({ baseUrl: server.url });
+    const api = new ChatClient({ baseUrl: suite.server.url });
     await api.login('Алиса', TEST_PASSWORD);
     let direct: number | undefined;
     for await (const room of api.rooms()) if (room.users.length === 2) direct = room.id;
@@ -153,12 +143,16 @@ describe('web client: two and three people', { skip: browserSkip, timeout: 150_0
   test('the login holds in a new tab; a logout in one tab logs every tab out', async () => {
     const tab = await alice.page.context().newPage();
     const problems = watch(tab);
-    await tab.goto(server.url);
+    await tab.goto(suite.server.url);
     await tab.locator('#me', { hasText: 'Алиса' }).waitFor();
     await tab.getByRole('button', { name: 'Log out' }).click();
     await tab.getByRole('button', { name: 'Log in' }).waitFor();
     await alice.page.getByRole('button', { name: 'Log in' }).waitFor();
-    assert.equal(await alice.page.evaluate(() => localStorage.length), 0, 'nothing of Алиса kept');
+    assert.equal(
+      await alice.page.evaluate<number>('localStorage.length'),
+      0,
+      'nothing of Алиса kept',
+    );
     assert.deepEqual([...problems, ...alice.problems, ...petr.problems, ...maria.problems], []);
   });
 });

@@ -2,11 +2,12 @@
 // overflow, Enter starts a new line on touch and the button sends, one screen at a time with the
 // focus where the user goes next, and every text at least 4.5:1 against its background.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchBrowser } from '../helpers/browser.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSkip } from '../helpers/browser.js';
 import {
+  browserFixture,
+  focusedId,
   messageItem,
   type Person,
   register,
@@ -21,13 +22,13 @@ const LONG_LOGIN = `${'Длинноеимя'.repeat(6)}абвг`;
 const LONG_WORD = 'ы'.repeat(300);
 
 /** Visible elements whose box sticks out of the window to the right. */
+const OVERFLOWING = `[...document.querySelectorAll('body *')]
+  .filter((node) => node.offsetParent !== null && !node.closest('.visually-hidden'))
+  .filter((node) => node.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .map((node) => node.tagName.toLowerCase() + '.' + node.className)`;
+
 function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('body *')]
-      .filter((node) => node.offsetParent !== null && !node.closest('.visually-hidden'))
-      .filter((node) => node.getBoundingClientRect().right > window.innerWidth + 0.5)
-      .map((node) => `${node.tagName.toLowerCase()}.${node.className}`),
-  );
+  return page.evaluate<string[]>(OVERFLOWING);
 }
 
 /**
@@ -58,31 +59,23 @@ const LOW_CONTRAST = `(() => {
 })()`;
 
 function lowContrast(page: Page): Promise<string[]> {
-  return page.evaluate(LOW_CONTRAST);
+  return page.evaluate<string[]>(LOW_CONTRAST);
 }
 
 describe('web client: phone, touch and contrast', { skip: browserSkip, timeout: 120_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = browserFixture();
   let phone: Person;
   let desk: Person;
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    desk = await register(browser, server.url, 'Ёжик');
-    phone = await register(browser, server.url, LONG_LOGIN, PHONE);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
+    desk = await register(suite.browser, suite.server.url, 'Ёжик');
+    phone = await register(suite.browser, suite.server.url, LONG_LOGIN, PHONE);
   });
 
   test('at 390 px: one screen at a time, and long logins and words stay inside it', async () => {
     await startChat(phone, ['Ёжик']);
     assert.equal(await phone.page.locator('#sidebar').isVisible(), false);
-    assert.equal(await phone.page.evaluate(() => document.activeElement?.id), 'text');
+    assert.equal(await focusedId(phone.page), 'text');
     await say(phone, LONG_WORD, 'button');
     await roomLink(desk.page, LONG_LOGIN).click();
     await say(desk, `Привет, ${LONG_LOGIN}! https://example.org/${'путь/'.repeat(40)}`);
@@ -128,7 +121,7 @@ describe('web client: phone, touch and contrast', { skip: browserSkip, timeout: 
       }
     }
     await screenshot(desk.page, 'dark-room');
-    await desk.page.locator('#me').evaluate((node: HTMLElement) => {
+    await desk.page.locator('#me').evaluate((node) => {
       node.style.color = '#4a5060';
     });
     assert.match((await lowContrast(desk.page)).join(), /span\.me/, 'the check sees a faint text');

@@ -2,15 +2,16 @@
 // switch while offline, a reload with a message pending; a refused one waits for retry or discard;
 // drafts stay per room; the counter near the length limit stops a message over it.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { ChatClient } from '../../client/src/index.js';
-import { browserSkip, launchBrowser } from '../helpers/browser.js';
+import { browserSkip } from '../helpers/browser.js';
 import { TEST_PASSWORD } from '../helpers/http.js';
 import { roomHistory } from '../helpers/observe.js';
-import { startServer, type TestServer } from '../helpers/server.js';
 import {
+  browserFixture,
   messageItem,
+  openRoomId,
   type Person,
   register,
   roomLink,
@@ -42,8 +43,7 @@ async function refuseSends(page: Page, answer: 'abort' | { code: string }): Prom
 }
 
 describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
-  let server: TestServer;
-  let browser: Browser;
+  const suite = browserFixture({ env: { MESSAGE_MAX_CHARS: String(MAX_CHARS) } });
   let alice: Person;
   let bob: Person;
   let api: ChatClient;
@@ -55,30 +55,25 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
       for (const text of texts) assert.equal(await messageItem(person.page, text).count(), 1, text);
     }
     await alice.page.locator('#outgoing li').first().waitFor({ state: 'detached' });
-    const roomId = Number((await alice.page.evaluate(() => location.hash)).split('/')[1]);
-    const stored = (await roomHistory(server.url, api.session ?? '', roomId)).map((m) => m.text);
+    const roomId = openRoomId(alice.page);
+    const stored = (await roomHistory(suite.server.url, api.session ?? '', roomId)).map(
+      (m) => m.text,
+    );
     for (const text of texts) assert.equal(stored.filter((t) => t === text).length, 1, text);
   }
 
   before(async () => {
-    server = await startServer({ env: { MESSAGE_MAX_CHARS: String(MAX_CHARS) } });
-    browser = await launchBrowser();
-    alice = await register(browser, server.url, 'Алиса');
-    bob = await register(browser, server.url, 'Борис');
-    api = new ChatClient({ baseUrl: server.url });
+    alice = await register(suite.browser, suite.server.url, 'Алиса');
+    bob = await register(suite.browser, suite.server.url, 'Борис');
+    api = new ChatClient({ baseUrl: suite.server.url });
     await api.login('Алиса', TEST_PASSWORD);
     await startChat(alice, ['Борис']);
     await roomLink(bob.page, 'Алиса').click();
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
   test('a server restart in the middle of sending: each message once on both sides', async () => {
     const texts = Array.from({ length: 6 }, (_, n) => `перезапуск ${n + 1}`);
-    const restarted = server.restart();
+    const restarted = suite.server.restart();
     for (const text of texts) await send(alice.page, text);
     await restarted;
     await deliveredOnce(texts);
@@ -89,7 +84,7 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
     await api.createRoom([]);
     await roomLink(alice.page, 'Алиса (just you)').waitFor();
     await alice.page.context().setOffline(true);
-    server.server.hub.closeAll(1001);
+    suite.server.server.hub.closeAll(1001);
     await alice.page.locator('#banner', { hasText: 'Connection lost' }).waitFor();
     await screenshot(alice.page, 'offline');
     await send(alice.page, 'пока нет связи');

@@ -1,5 +1,6 @@
 // What this browser keeps for one user besides the send queue: drafts per room and messages the
 // server refused, so neither is lost to a room switch or a reload; logout clears all of it.
+import { readStoredList } from '../../client/src/storage.js';
 
 const PREFIX = 'e-chat.';
 
@@ -24,7 +25,7 @@ export class UserStorage {
   }
 
   failed(roomId?: number): FailedMessage[] {
-    const all = readList(localStorage.getItem(this.failedKey()));
+    const all = readStoredList(localStorage, this.failedKey(), isFailed);
     return roomId === undefined ? all : all.filter((message) => message.roomId === roomId);
   }
 
@@ -70,13 +71,4 @@ function isFailed(value: unknown): value is FailedMessage {
     typeof item.text === 'string' &&
     typeof item.code === 'string'
   );
-}
-
-function readList(stored: string | null): FailedMessage[] {
-  try {
-    const list: unknown = JSON.parse(stored ?? '[]');
-    return Array.isArray(list) ? list.filter(isFailed) : [];
-  } catch {
-    return [];
-  }
 }

@@ -1,6 +1,7 @@
 // The browser client at `/`: its page, stylesheet and modules from memory, with a strict content
 // security policy and ETags (a reload revalidates, an unchanged file costs a 304).
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../errors.js';
 import { loadWebAssets, type WebAsset, type WebSettings } from '../web-assets.js';
 
 /** Only our own files may run or be fetched: injected markup could do nothing. */
@@ -23,15 +24,26 @@ export async function webRoutes(app: FastifyInstance, settings: WebSettings): Pr
     });
     // One route per file, so any other path keeps the JSON 404 (and 405 works).
     for (const [path, asset] of assets) {
-      web.get(path, async (request, reply) =>
-        serve(asset, request.headers['if-none-match'], reply),
-      );
+      web.get(path, async (request, reply) => serve(asset, request, reply));
     }
   });
 }
 
-function serve(asset: WebAsset, ifNoneMatch: string | undefined, reply: FastifyReply) {
+/**
+ * The validators a cache or a careful client sends: If-None-Match (304) and If-Match (412). A
+ * Range is ignored (RFC 9110 allows it): the files are small, a whole one is the answer.
+ */
+function serve(asset: WebAsset, request: FastifyRequest, reply: FastifyReply) {
   reply.header('etag', asset.etag);
-  if (ifNoneMatch?.split(/\s*,\s*/).includes(asset.etag)) return reply.code(304).send();
+  if (matches(request.headers['if-match'], asset.etag) === false) {
+    throw new AppError('precondition_failed', 'the file has another ETag');
+  }
+  if (matches(request.headers['if-none-match'], asset.etag)) return reply.code(304).send();
   return reply.type(asset.contentType).send(asset.body);
+}
+
+/** Whether a list of ETags (or `*`) names this one; undefined without the header. */
+function matches(header: string | undefined, etag: string): boolean | undefined {
+  if (header === undefined) return undefined;
+  return header.split(',').some((tag) => ['*', etag, `W/${etag}`].includes(tag.trim()));
 }
