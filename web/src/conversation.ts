@@ -11,9 +11,8 @@ import {
 import type { ChatContext } from './chat-context.js';
 import { byId, reconcile } from './dom.js';
 import { codeText } from './error-text.js';
-import { dayKey, listOfNames, roomName } from './format.js';
+import { continues, dayKey, listOfNames, roomName } from './format.js';
 import {
-  continues,
   daySeparator,
   failedItem,
   messageItem,

@@ -1,7 +1,9 @@
 // How times, days, names and counts read on the page.
-import type { Room, User } from '../../client/src/index.js';
+import type { Message, Room, User } from '../../client/src/index.js';
 
 const DAY_MS = 86_400_000;
+/** Messages of one author closer than this in time show as one group. */
+const GROUP_GAP_MS = 5 * 60_000;
 
 /** `14:05` */
 export function clockTime(iso: string): string {
@@ -48,4 +50,11 @@ export function unreadBadge(unread: number): string {
 export function listOfNames(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** Follows `previous` without repeating the author: same person, same day, a few minutes apart. */
+export function continues(previous: Message | undefined, message: Message): boolean {
+  if (!previous || previous.user_id !== message.user_id) return false;
+  const gap = Date.parse(message.created_at) - Date.parse(previous.created_at);
+  return gap < GROUP_GAP_MS && dayKey(previous.created_at) === dayKey(message.created_at);
 }

@@ -2,11 +2,8 @@
 // and a message of the user's own that is still on its way or was refused.
 import type { Message, PendingMessage } from '../../client/src/index.js';
 import { el } from './dom.js';
-import { clockTime, dayKey, dayLabel } from './format.js';
+import { clockTime, dayLabel } from './format.js';
 import type { FailedMessage } from './user-storage.js';
-
-/** Messages of one author closer than this in time show as one group. */
-const GROUP_GAP_MS = 5 * 60_000;
 
 export function messageItem(message: Message, author: string, mine: boolean): HTMLLIElement {
   const date = new Date(message.created_at);
@@ -25,13 +22,6 @@ export function messageItem(message: Message, author: string, mine: boolean): HT
     ),
     el('p', { className: 'text' }, message.text),
   );
-}
-
-/** Follows `previous` without repeating the author: same person, same day, a few minutes apart. */
-export function continues(previous: Message | undefined, message: Message): boolean {
-  if (!previous || previous.user_id !== message.user_id) return false;
-  const gap = Date.parse(message.created_at) - Date.parse(previous.created_at);
-  return gap < GROUP_GAP_MS && dayKey(previous.created_at) === dayKey(message.created_at);
 }
 
 export function daySeparator(iso: string): HTMLLIElement {
