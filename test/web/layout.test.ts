@@ -85,6 +85,10 @@ describe('web client: phone, touch and contrast', { skip: browserSkip, timeout: 
     await phone.page.getByRole('link', { name: 'Back to rooms' }).tap();
     await roomLink(phone.page, 'Ёжик').waitFor();
     assert.equal(await phone.page.locator('#room').isVisible(), false);
+    assert.equal(
+      await phone.page.evaluate<string>('document.activeElement.className'),
+      'room-link',
+    );
     assert.deepEqual(await overflowing(phone.page), []);
     await screenshot(phone.page, 'phone-rooms');
     await roomLink(phone.page, 'Ёжик').tap();

@@ -42,12 +42,16 @@ export async function openChatScreen(
   new PeopleSearch(client, me, (room) => openRoom(room.id), chat.notify);
   listen(chat, rooms, conversation);
 
+  let shown: number | undefined;
   const route = () => {
     const roomId = roomInAddress();
     document.body.dataset.view = roomId === undefined ? 'rooms' : 'room';
     rooms.select(roomId);
     composer.open(roomId);
     conversation.open(roomId).catch(chat.notify);
+    // Back from a room to the list (a phone shows one at a time): the focus goes to that room.
+    if (roomId === undefined && shown !== undefined) rooms.focus(shown);
+    shown = roomId;
   };
   window.addEventListener('hashchange', route);
   byId('me').textContent = me.login;
@@ -56,6 +60,7 @@ export async function openChatScreen(
 
   const close = () => {
     window.removeEventListener('hashchange', route);
+    conversation.close();
     live.close();
     byId('me').textContent = '';
     byId('logout').hidden = true;

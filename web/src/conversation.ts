@@ -46,14 +46,22 @@ export class Conversation {
   private markingUpTo = 0;
   private unseen = 0;
   private readonly scroller = byId('scroller');
+  private readonly listening = new AbortController();
 
   constructor(private readonly chat: ChatContext) {
     this.seen.className = 'seen';
     this.scroller.onscroll = () => this.scrolled();
     byId('older').onclick = () => this.loadOlder().catch(chat.notify);
     byId('jump').onclick = () => this.scrollToLatest();
-    document.addEventListener('visibilitychange', () => this.markRead());
-    window.addEventListener('focus', () => this.markRead());
+    const { signal } = this.listening;
+    document.addEventListener('visibilitychange', () => this.markRead(), { signal });
+    window.addEventListener('focus', () => this.markRead(), { signal });
+  }
+
+  /** The screen closes: this view stops listening to the page. */
+  close(): void {
+    this.listening.abort();
+    void this.open(undefined);
   }
 
   /** Shows a room (or none): what this page has of it at once, then the latest from the server. */

@@ -21,6 +21,10 @@ export class RoomList {
     this.render();
   }
 
+  focus(roomId: number): void {
+    (this.items.get(roomId)?.firstElementChild as HTMLElement | null)?.focus();
+  }
+
   render(): void {
     const rooms = this.live.rooms();
     const items = rooms.map((state) => this.item(state));
