@@ -52,16 +52,12 @@ export class RoomList {
   private content(state: RoomState): Node[] {
     const others = state.room.users.filter((user) => user.id !== this.me.id);
     const online = others.some((user) => this.live.isOnline(user.id));
-    const name = roomName(state.room, this.me);
     const last = state.lastMessage;
     const top = el(
       'span',
       { className: 'room-top' },
-      el('span', {
-        className: online ? 'presence online' : 'presence',
-        title: online ? 'online' : 'offline',
-      }),
-      el('span', { className: 'room-name' }, name),
+      others.length === 0 ? '' : presenceDot(online),
+      el('span', { className: 'room-name' }, roomName(state.room, this.me)),
       last
         ? el(
             'time',
@@ -71,17 +67,8 @@ export class RoomList {
         : '',
     );
     const bottom = el('span', { className: 'room-bottom' }, this.preview(state));
-    if (state.unread > 0) {
-      bottom.append(
-        el(
-          'span',
-          { className: 'badge', ariaLabel: `${state.unread} unread` },
-          unreadBadge(state.unread),
-        ),
-      );
-    }
-    const status = el('span', { className: 'visually-hidden' }, online ? ', online' : '');
-    return [top, status, bottom];
+    if (state.unread > 0) bottom.append(badge(state.unread));
+    return [top, bottom];
   }
 
   private preview(state: RoomState): HTMLElement {
@@ -93,4 +80,21 @@ export class RoomList {
     const author = last.user_id === this.me.id ? 'You: ' : '';
     return el('span', { className: 'preview' }, `${author}${last.text}`);
   }
+}
+
+function presenceDot(online: boolean): HTMLElement {
+  return el(
+    'span',
+    { className: online ? 'presence online' : 'presence', title: online ? 'online' : 'offline' },
+    el('span', { className: 'visually-hidden' }, online ? 'online' : 'offline'),
+  );
+}
+
+function badge(unread: number): HTMLElement {
+  return el(
+    'span',
+    { className: 'badge' },
+    unreadBadge(unread),
+    el('span', { className: 'visually-hidden' }, ' unread'),
+  );
 }
