@@ -2,25 +2,14 @@
 // order with day separators and grouped authors, the "new messages" line and a jump to the
 // latest, "seen" on the user's last message, who is typing, and what the user sent that is not
 // stored yet; the room is marked read while its latest message is in view.
-import {
-  isChatError,
-  type Message,
-  type PendingMessage,
-  type RoomState,
-} from '../../client/src/index.js';
+import { isChatError, type Message, type RoomState } from '../../client/src/index.js';
 import type { ChatContext } from './chat-context.js';
 import { byId, reconcile } from './dom.js';
-import { codeText } from './error-text.js';
-import { continues, dayKey, listOfNames, roomName } from './format.js';
-import {
-  daySeparator,
-  failedItem,
-  messageItem,
-  newMessagesLine,
-  pendingItem,
-} from './message-items.js';
+import { continues, dayKey, listOfNames } from './format.js';
+import { daySeparator, messageItem, newMessagesLine } from './message-items.js';
+import { Outgoing } from './outgoing.js';
+import { RoomHeader } from './room-header.js';
 import { RoomHistories, RoomHistory } from './room-history.js';
-import type { FailedMessage } from './user-storage.js';
 
 const PAGE = 50;
 /** At most this many pages load at once to reach the first unread message. */
@@ -47,8 +36,12 @@ export class Conversation {
   private unseen = 0;
   private readonly scroller = byId('scroller');
   private readonly listening = new AbortController();
+  private readonly header: RoomHeader;
+  private readonly outgoing: Outgoing;
 
   constructor(private readonly chat: ChatContext) {
+    this.header = new RoomHeader(chat);
+    this.outgoing = new Outgoing(chat);
     this.seen.className = 'seen';
     this.scroller.onscroll = () => this.scrolled();
     byId('older').onclick = () => this.loadOlder().catch(chat.notify);
@@ -127,47 +120,22 @@ export class Conversation {
   /** The room's state moved (a marker, a name, presence): the header and "seen" follow. */
   onRoomState(state: RoomState): void {
     if (state.room.id !== this.roomId) return;
-    this.renderHeader();
+    this.header.render(this.roomId);
     this.renderSeen();
   }
 
   onTyping(roomId: number, userIds: readonly number[]): void {
-    if (roomId !== this.roomId) return;
-    const names = userIds.map((id) => this.chat.login(id));
-    const verb = names.length === 1 ? 'is' : 'are';
-    byId('typing').textContent = names.length ? `${listOfNames(names)} ${verb} typing…` : '';
+    if (roomId === this.roomId) this.header.typing(userIds);
   }
 
   onPresence(): void {
-    this.renderHeader();
+    this.header.render(this.roomId);
   }
 
-  /** The user's messages of this room that are not stored: on their way, or refused. */
+  /** The user's messages of this room not stored yet; the reader stays at the bottom. */
   renderOutgoing(): void {
-    const roomId = this.roomId;
-    if (roomId === undefined) {
-      byId('outgoing').replaceChildren();
-      return;
-    }
-    const actions = {
-      retry: (message: FailedMessage) => {
-        this.chat.storage.removeFailed(message.clientId);
-        void this.chat.live.send(message.roomId, message.text).catch(() => undefined);
-        byId('text').focus();
-      },
-      discard: (message: FailedMessage) => {
-        this.chat.storage.removeFailed(message.clientId);
-        this.renderOutgoing();
-        byId('text').focus();
-      },
-    };
     const wasAtBottom = this.atBottom();
-    byId('outgoing').replaceChildren(
-      ...this.chat.live.pending(roomId).map((pending: PendingMessage) => pendingItem(pending)),
-      ...this.chat.storage
-        .failed(roomId)
-        .map((failed) => failedItem(failed, codeText(failed.code), actions)),
-    );
+    this.outgoing.render(this.roomId);
     if (wasAtBottom) this.scrollToBottom();
   }
 
@@ -186,7 +154,7 @@ export class Conversation {
   private update(): void {
     const wasAtBottom = this.atBottom();
     this.render();
-    this.renderHeader();
+    this.header.render(this.roomId);
     if (wasAtBottom) this.scrollToBottom();
   }
 
@@ -200,12 +168,12 @@ export class Conversation {
     this.markingUpTo = 0;
     this.unseen = 0;
     byId('messages').replaceChildren();
-    byId('outgoing').replaceChildren();
-    byId('typing').textContent = '';
+    this.outgoing.render(undefined);
+    this.header.typing([]);
     byId('older').hidden = true;
     byId('jump').hidden = true;
-    this.renderHeader();
-    if (roomId !== undefined) this.onTyping(roomId, this.chat.live.typingIn(roomId));
+    this.header.render(this.roomId);
+    if (roomId !== undefined) this.header.typing(this.chat.live.typingIn(roomId));
   }
 
   private item(message: Message): HTMLLIElement {
@@ -263,18 +231,6 @@ export class Conversation {
     this.seen.textContent =
       others.length === 1 ? 'Seen' : `Seen by ${listOfNames(readers.map((user) => user.login))}`;
     this.items.get(mine.id)?.append(this.seen);
-  }
-
-  private renderHeader(): void {
-    const state = this.roomId === undefined ? undefined : this.chat.live.room(this.roomId);
-    byId('room-title').textContent = state ? roomName(state.room, this.chat.me) : 'Pick a room';
-    const others = state?.room.users.filter((user) => user.id !== this.chat.me.id) ?? [];
-    const online = others.filter((user) => this.chat.live.isOnline(user.id)).length;
-    const members = byId('members');
-    members.classList.toggle('online', online > 0);
-    if (!state) members.textContent = '';
-    else if (others.length <= 1) members.textContent = online ? 'online' : 'offline';
-    else members.textContent = `${others.length + 1} members, ${online} online`;
   }
 
   /** Older pages until the first unread message is in, so the "new messages" line has its place. */
