@@ -43,6 +43,8 @@ interface Waiter {
 export class Outbox extends Emitter<OutboxEvents> {
   private items: PendingMessage[];
   private readonly waiters = new Map<string, Waiter>();
+  /** Stored, refused or discarded here: gone from the storage even if another page wrote it. */
+  private readonly settled = new Set<string>();
   private readonly backoff: Backoff;
   private inFlight: string | undefined;
   private running = false;
@@ -79,6 +81,7 @@ export class Outbox extends Emitter<OutboxEvents> {
     const before = this.items.length;
     this.items = this.items.filter((pending) => pending.clientId !== clientId);
     if (this.items.length === before) return false;
+    this.settled.add(clientId);
     this.waiters.get(clientId)?.reject(new ChatError('invalid_message', { message: 'discarded' }));
     this.waiters.delete(clientId);
     this.changed();
@@ -138,6 +141,7 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   /** Takes a message out of the queue; returns whoever waits for it on this page. */
   private settle(pending: PendingMessage): Waiter | undefined {
+    this.settled.add(pending.clientId);
     const waiter = this.waiters.get(pending.clientId);
     this.items = this.items.filter((item) => item !== pending);
     this.waiters.delete(pending.clientId);
@@ -162,8 +166,17 @@ export class Outbox extends Emitter<OutboxEvents> {
     });
   }
 
+  /**
+   * Writes the queue back, keeping what another page of the same storage (a second tab) queued
+   * meanwhile: a reload of either then finds both. Messages this queue settled are not kept.
+   */
   private changed(): void {
-    this.options.storage.setItem(this.options.storageKey, JSON.stringify(this.items));
+    const { storage, storageKey } = this.options;
+    const own = new Set(this.items.map((pending) => pending.clientId));
+    const others = readStoredList(storage, storageKey, isPending).filter(
+      (pending) => !own.has(pending.clientId) && !this.settled.has(pending.clientId),
+    );
+    storage.setItem(storageKey, JSON.stringify([...others, ...this.items]));
     this.emit('changed', this.pending());
   }
 }
