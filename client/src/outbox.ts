@@ -5,7 +5,7 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 import { newClientId } from './client-id.js';
 import { Emitter } from './emitter.js';
 import { ChatError } from './errors.js';
-import { type KeyValueStorage, readStoredList } from './storage.js';
+import { hasFields, type KeyValueStorage, readStoredList } from './storage.js';
 import type { Message } from './types.js';
 
 export interface PendingMessage {
@@ -181,12 +181,9 @@ export class Outbox extends Emitter<OutboxEvents> {
   }
 }
 
-function isPending(value: unknown): value is PendingMessage {
-  const item = value as Partial<PendingMessage> | null;
-  return (
-    typeof item?.clientId === 'string' &&
-    typeof item.roomId === 'number' &&
-    typeof item.text === 'string' &&
-    typeof item.queuedAt === 'string'
-  );
-}
+const isPending = hasFields<PendingMessage>({
+  clientId: 'string',
+  roomId: 'number',
+  text: 'string',
+  queuedAt: 'string',
+});

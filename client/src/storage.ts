@@ -33,3 +33,15 @@ export function readStoredList<T>(
     return [];
   }
 }
+
+/** A guard for a stored object: every field named in `shape` has that `typeof`. */
+export function hasFields<T>(
+  shape: Readonly<Record<keyof T, 'string' | 'number'>>,
+): (value: unknown) => value is T {
+  return (value: unknown): value is T =>
+    typeof value === 'object' &&
+    value !== null &&
+    Object.entries(shape).every(
+      ([name, type]) => typeof (value as Record<string, unknown>)[name] === type,
+    );
+}

@@ -1,6 +1,6 @@
 // What this browser keeps for one user besides the send queue: drafts per room and messages the
 // server refused, so neither is lost to a room switch or a reload; logout clears all of it.
-import { readStoredList } from '../../client/src/storage.js';
+import { hasFields, readStoredList } from '../../client/src/storage.js';
 
 const PREFIX = 'e-chat.';
 
@@ -63,12 +63,9 @@ export class UserStorage {
   }
 }
 
-function isFailed(value: unknown): value is FailedMessage {
-  const item = value as Partial<FailedMessage> | null;
-  return (
-    typeof item?.clientId === 'string' &&
-    typeof item.roomId === 'number' &&
-    typeof item.text === 'string' &&
-    typeof item.code === 'string'
-  );
-}
+const isFailed = hasFields<FailedMessage>({
+  clientId: 'string',
+  roomId: 'number',
+  text: 'string',
+  code: 'string',
+});
