@@ -65,6 +65,7 @@ describe('web client: two and three people', { skip: browserSkip, timeout: 150_0
     await alice.page.locator('#typing', { hasText: 'Пётр is typing…' }).waitFor();
     await say(petr, 'Всё хорошо');
     await messageItem(alice.page, 'Всё хорошо').waitFor();
+    assert.equal(await alice.page.locator('#announcer').textContent(), 'Пётр: Всё хорошо');
     await alice.page.locator('#typing:empty').waitFor();
   });
 

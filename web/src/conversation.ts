@@ -108,6 +108,9 @@ export class Conversation {
     }
     this.history.add([message]);
     this.update();
+    // Only what arrives is read out, not every message a room shows as it opens.
+    if (!mine)
+      byId('announcer').textContent = `${this.chat.login(message.user_id)}: ${message.text}`;
     if (wasAtBottom || mine) this.scrollToBottom();
     this.scrolled();
   }
