@@ -81,6 +81,8 @@ function listen(chat: ChatContext, rooms: RoomList, conversation: Conversation):
   const banner = new ConnectionBanner();
   live.on('status', (status) => {
     banner.show(status);
+    rooms.render();
+    conversation.onPresence();
     if (status === 'live') conversation.onLive();
   });
   live.on('room', (state) => {

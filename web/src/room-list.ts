@@ -3,6 +3,7 @@
 import type { LiveSession, RoomState, User } from '../../client/src/index.js';
 import { byId, el, reconcile } from './dom.js';
 import { listTime, roomName, unreadBadge } from './format.js';
+import { isOnline } from './presence.js';
 
 const TITLE = 'e-chat';
 
@@ -51,7 +52,7 @@ export class RoomList {
 
   private content(state: RoomState): Node[] {
     const others = state.room.users.filter((user) => user.id !== this.me.id);
-    const online = others.some((user) => this.live.isOnline(user.id));
+    const online = others.some((user) => isOnline(this.live, user.id));
     const last = state.lastMessage;
     const top = el(
       'span',
