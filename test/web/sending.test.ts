@@ -86,7 +86,7 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
     await alice.page.context().setOffline(true);
     suite.server.server.hub.closeAll(1001);
     await alice.page.locator('#banner', { hasText: 'Connection lost' }).waitFor();
-    await alice.page.locator('#members:empty').waitFor();
+    await alice.page.locator('#members:empty').waitFor({ state: 'attached' });
     await screenshot(alice.page, 'offline');
     await send(alice.page, 'пока нет связи');
     await alice.page.locator('#outgoing li.pending', { hasText: 'пока нет связи' }).waitFor();
