@@ -39,8 +39,9 @@ export async function openChatScreen(
     send: (roomId, text) => void live.send(roomId, text).catch(() => undefined),
     typing: (roomId) => live.typing(roomId),
   });
+  const banner = new ConnectionBanner();
   new PeopleSearch(client, me, (room) => openRoom(room.id), chat.notify);
-  listen(chat, rooms, conversation);
+  listen(chat, rooms, conversation, banner);
 
   let shown: number | undefined;
   const route = () => {
@@ -64,7 +65,7 @@ export async function openChatScreen(
     live.close();
     byId('me').textContent = '';
     byId('logout').hidden = true;
-    new ConnectionBanner().show('live');
+    banner.clear();
   };
   return {
     close,
@@ -76,9 +77,13 @@ export async function openChatScreen(
   };
 }
 
-function listen(chat: ChatContext, rooms: RoomList, conversation: Conversation): void {
+function listen(
+  chat: ChatContext,
+  rooms: RoomList,
+  conversation: Conversation,
+  banner: ConnectionBanner,
+): void {
   const { live } = chat;
-  const banner = new ConnectionBanner();
   live.on('status', (status) => {
     banner.show(status);
     rooms.render();

@@ -17,6 +17,10 @@ export class ConnectionBanner {
     if (status === 'live') this.wasLive = true;
     banner.textContent = text ?? '';
     banner.hidden = text === undefined;
-    document.body.classList.toggle('offline', status === 'offline');
+  }
+
+  /** The screen closes: nothing to say any more. */
+  clear(): void {
+    byId('banner').hidden = true;
   }
 }

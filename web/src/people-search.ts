@@ -19,6 +19,8 @@ export class PeopleSearch {
       this.timer = setTimeout(() => this.search().catch(onError), SEARCH_DELAY_MS);
     };
     byId('create-room').onclick = () => this.createRoom().catch(onError);
+    byId<HTMLInputElement>('people').value = '';
+    byId('found').replaceChildren();
     this.renderPicked();
   }
 
