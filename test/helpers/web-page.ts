@@ -11,6 +11,9 @@ import { type StartOptions, startServer, type TestServer } from './server.js';
 /** Screenshots of the main screens land here (gitignored), kept after the run as artefacts. */
 export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ?? 'test-output/screenshots';
 
+/** No test of a browser suite runs longer than this (each action waits 10 s at most). */
+export const STEP = { timeout: 60_000 };
+
 export interface BrowserFixture {
   readonly server: TestServer;
   readonly browser: Browser;

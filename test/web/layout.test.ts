@@ -12,6 +12,7 @@ import {
   type Person,
   register,
   roomLink,
+  STEP,
   say,
   screenshot,
   startChat,
@@ -72,30 +73,34 @@ describe('web client: phone, touch and contrast', { skip: browserSkip, timeout: 
     phone = await register(suite.browser, suite.server.url, LONG_LOGIN, PHONE);
   });
 
-  test('at 390 px: one screen at a time, and long logins and words stay inside it', async () => {
-    await startChat(phone, ['Ёжик']);
-    assert.equal(await phone.page.locator('#sidebar').isVisible(), false);
-    assert.equal(await focusedId(phone.page), 'text');
-    await say(phone, LONG_WORD, 'button');
-    await roomLink(desk.page, LONG_LOGIN).click();
-    await say(desk, `Привет, ${LONG_LOGIN}! https://example.org/${'путь/'.repeat(40)}`);
-    await messageItem(phone.page, 'Привет').waitFor();
-    assert.deepEqual(await overflowing(phone.page), []);
-    await screenshot(phone.page, 'phone-room');
-    await phone.page.getByRole('link', { name: 'Back to rooms' }).tap();
-    await roomLink(phone.page, 'Ёжик').waitFor();
-    assert.equal(await phone.page.locator('#room').isVisible(), false);
-    assert.equal(
-      await phone.page.evaluate<string>('document.activeElement.className'),
-      'room-link',
-    );
-    assert.deepEqual(await overflowing(phone.page), []);
-    await screenshot(phone.page, 'phone-rooms');
-    await roomLink(phone.page, 'Ёжик').tap();
-    await phone.page.locator('#room-title', { hasText: 'Ёжик' }).waitFor();
-  });
+  test(
+    'at 390 px: one screen at a time, and long logins and words stay inside it',
+    STEP,
+    async () => {
+      await startChat(phone, ['Ёжик']);
+      assert.equal(await phone.page.locator('#sidebar').isVisible(), false);
+      assert.equal(await focusedId(phone.page), 'text');
+      await say(phone, LONG_WORD, 'button');
+      await roomLink(desk.page, LONG_LOGIN).click();
+      await say(desk, `Привет, ${LONG_LOGIN}! https://example.org/${'путь/'.repeat(40)}`);
+      await messageItem(phone.page, 'Привет').waitFor();
+      assert.deepEqual(await overflowing(phone.page), []);
+      await screenshot(phone.page, 'phone-room');
+      await phone.page.getByRole('link', { name: 'Back to rooms' }).tap();
+      await roomLink(phone.page, 'Ёжик').waitFor();
+      assert.equal(await phone.page.locator('#room').isVisible(), false);
+      assert.equal(
+        await phone.page.evaluate<string>('document.activeElement.className'),
+        'room-link',
+      );
+      assert.deepEqual(await overflowing(phone.page), []);
+      await screenshot(phone.page, 'phone-rooms');
+      await roomLink(phone.page, 'Ёжик').tap();
+      await phone.page.locator('#room-title', { hasText: 'Ёжик' }).waitFor();
+    },
+  );
 
-  test('on touch, Enter starts a new line and the button sends', async () => {
+  test('on touch, Enter starts a new line and the button sends', STEP, async () => {
     const box = phone.page.getByLabel('Message', { exact: true });
     await box.tap();
     await box.pressSequentially('раз');
@@ -109,7 +114,7 @@ describe('web client: phone, touch and contrast', { skip: browserSkip, timeout: 
     assert.equal(await box.inputValue(), '');
   });
 
-  test('every text is at least 4.5:1 against its background, in light and dark', async () => {
+  test('every text is at least 4.5:1 against its background, in light and dark', STEP, async () => {
     // Typing signals go out at most every 2 s: the last one went with the message before.
     await desk.page.waitForTimeout(2100);
     await desk.page.getByLabel('Message', { exact: true }).pressSequentially('печатаю');

@@ -15,6 +15,7 @@ import {
   type Person,
   register,
   roomLink,
+  STEP,
   screenshot,
   startChat,
 } from '../helpers/web-page.js';
@@ -71,42 +72,50 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
     await roomLink(bob.page, 'Алиса').click();
   });
 
-  test('a server restart in the middle of sending: each message once on both sides', async () => {
-    const texts = Array.from({ length: 6 }, (_, n) => `перезапуск ${n + 1}`);
-    const restarted = suite.server.restart();
-    for (const text of texts) await send(alice.page, text);
-    await restarted;
-    await deliveredOnce(texts);
-    await alice.page.locator('#banner').waitFor({ state: 'hidden', ...RECOVERY });
-  });
+  test(
+    'a server restart in the middle of sending: each message once on both sides',
+    STEP,
+    async () => {
+      const texts = Array.from({ length: 6 }, (_, n) => `перезапуск ${n + 1}`);
+      const restarted = suite.server.restart();
+      for (const text of texts) await send(alice.page, text);
+      await restarted;
+      await deliveredOnce(texts);
+      await alice.page.locator('#banner').waitFor({ state: 'hidden', ...RECOVERY });
+    },
+  );
 
-  test('offline: a clear banner, a message waits through room switches, drafts stay per room', async () => {
-    await api.createRoom([]);
-    await roomLink(alice.page, 'Алиса (just you)').waitFor();
-    await alice.page.context().setOffline(true);
-    suite.server.server.hub.closeAll(1001);
-    await alice.page.locator('#banner', { hasText: 'Connection lost' }).waitFor();
-    await alice.page.locator('#members:empty').waitFor({ state: 'attached' });
-    await screenshot(alice.page, 'offline');
-    await send(alice.page, 'пока нет связи');
-    await alice.page.locator('#outgoing li.pending', { hasText: 'пока нет связи' }).waitFor();
-    await messageBox(alice.page).fill('черновик для Бориса');
-    await roomLink(alice.page, 'Алиса (just you)').click();
-    assert.equal(await messageBox(alice.page).inputValue(), '');
-    await messageBox(alice.page).fill('черновик для себя');
-    await roomLink(alice.page, 'Борис').click();
-    assert.equal(await messageBox(alice.page).inputValue(), 'черновик для Бориса');
-    await alice.page.locator('#outgoing li.pending', { hasText: 'пока нет связи' }).waitFor();
-    await alice.page.context().setOffline(false);
-    await deliveredOnce(['пока нет связи']);
-    await alice.page.locator('#banner').waitFor({ state: 'hidden', ...RECOVERY });
-    await roomLink(alice.page, 'Алиса (just you)').click();
-    assert.equal(await messageBox(alice.page).inputValue(), 'черновик для себя');
-    await roomLink(alice.page, 'Борис').click();
-    await messageBox(alice.page).fill('');
-  });
+  test(
+    'offline: a clear banner, a message waits through room switches, drafts stay per room',
+    STEP,
+    async () => {
+      await api.createRoom([]);
+      await roomLink(alice.page, 'Алиса (just you)').waitFor();
+      await alice.page.context().setOffline(true);
+      suite.server.server.hub.closeAll(1001);
+      await alice.page.locator('#banner', { hasText: 'Connection lost' }).waitFor();
+      await alice.page.locator('#members:empty').waitFor({ state: 'attached' });
+      await screenshot(alice.page, 'offline');
+      await send(alice.page, 'пока нет связи');
+      await alice.page.locator('#outgoing li.pending', { hasText: 'пока нет связи' }).waitFor();
+      await messageBox(alice.page).fill('черновик для Бориса');
+      await roomLink(alice.page, 'Алиса (just you)').click();
+      assert.equal(await messageBox(alice.page).inputValue(), '');
+      await messageBox(alice.page).fill('черновик для себя');
+      await roomLink(alice.page, 'Борис').click();
+      assert.equal(await messageBox(alice.page).inputValue(), 'черновик для Бориса');
+      await alice.page.locator('#outgoing li.pending', { hasText: 'пока нет связи' }).waitFor();
+      await alice.page.context().setOffline(false);
+      await deliveredOnce(['пока нет связи']);
+      await alice.page.locator('#banner').waitFor({ state: 'hidden', ...RECOVERY });
+      await roomLink(alice.page, 'Алиса (just you)').click();
+      assert.equal(await messageBox(alice.page).inputValue(), 'черновик для себя');
+      await roomLink(alice.page, 'Борис').click();
+      await messageBox(alice.page).fill('');
+    },
+  );
 
-  test('a reload with a message pending: the next page sends it, once', async () => {
+  test('a reload with a message pending: the next page sends it, once', STEP, async () => {
     await refuseSends(alice.page, 'abort');
     await send(alice.page, 'до перезагрузки');
     await alice.page.locator('#outgoing li.pending', { hasText: 'до перезагрузки' }).waitFor();
@@ -116,7 +125,7 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
     await deliveredOnce(['до перезагрузки']);
   });
 
-  test('a refused message stays, across a reload, until retried or discarded', async () => {
+  test('a refused message stays, across a reload, until retried or discarded', STEP, async () => {
     await refuseSends(alice.page, { code: 'message_too_long' });
     await send(alice.page, 'отказ раз');
     await send(alice.page, 'отказ два');
@@ -136,22 +145,26 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
     assert.equal(await messageItem(bob.page, 'отказ два').count(), 0);
   });
 
-  test('the length counter shows near the limit and a message over it is not sent', async () => {
-    const counter = alice.page.locator('#counter');
-    await messageBox(alice.page).fill('я'.repeat(MAX_CHARS * 0.8));
-    assert.equal(await counter.isVisible(), false);
-    await messageBox(alice.page).fill('я'.repeat(MAX_CHARS - 5));
-    await counter.filter({ hasText: `${MAX_CHARS - 5} / ${MAX_CHARS}` }).waitFor();
-    // Characters as the server counts them: an emoji is one.
-    await messageBox(alice.page).fill('😀'.repeat(MAX_CHARS + 1));
-    await alice.page
-      .locator('#counter.over', { hasText: `${MAX_CHARS + 1} / ${MAX_CHARS}` })
-      .waitFor();
-    assert.equal(await alice.page.getByRole('button', { name: 'Send' }).isDisabled(), true);
-    await messageBox(alice.page).press('Enter');
-    assert.equal(await alice.page.locator('#outgoing li').count(), 0);
-    assert.equal(await messageBox(alice.page).inputValue(), '😀'.repeat(MAX_CHARS + 1));
-    await messageBox(alice.page).fill('');
-    assert.deepEqual([...alice.problems, ...bob.problems], []);
-  });
+  test(
+    'the length counter shows near the limit and a message over it is not sent',
+    STEP,
+    async () => {
+      const counter = alice.page.locator('#counter');
+      await messageBox(alice.page).fill('я'.repeat(MAX_CHARS * 0.8));
+      assert.equal(await counter.isVisible(), false);
+      await messageBox(alice.page).fill('я'.repeat(MAX_CHARS - 5));
+      await counter.filter({ hasText: `${MAX_CHARS - 5} / ${MAX_CHARS}` }).waitFor();
+      // Characters as the server counts them: an emoji is one.
+      await messageBox(alice.page).fill('😀'.repeat(MAX_CHARS + 1));
+      await alice.page
+        .locator('#counter.over', { hasText: `${MAX_CHARS + 1} / ${MAX_CHARS}` })
+        .waitFor();
+      assert.equal(await alice.page.getByRole('button', { name: 'Send' }).isDisabled(), true);
+      await messageBox(alice.page).press('Enter');
+      assert.equal(await alice.page.locator('#outgoing li').count(), 0);
+      assert.equal(await messageBox(alice.page).inputValue(), '😀'.repeat(MAX_CHARS + 1));
+      await messageBox(alice.page).fill('');
+      assert.deepEqual([...alice.problems, ...bob.problems], []);
+    },
+  );
 });
