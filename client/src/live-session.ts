@@ -209,6 +209,15 @@ export class LiveSession extends Emitter<LiveSessionEvents> {
     return this.typingIndicators.typingIn(roomId);
   }
 
+  /**
+   * While offline, reconnects now instead of at the end of the back-off, and sends the queue
+   * now: for a page that hears the browser come back online.
+   */
+  reconnectNow(): void {
+    this.socket.reconnectNow();
+    this.outbox.wake();
+  }
+
   /** Closes the stream for good; unsent messages stay in the storage for the next session. */
   close(): void {
     this.socket.stop();

@@ -54,13 +54,17 @@ export async function openChatScreen(
     if (roomId === undefined && shown !== undefined) rooms.focus(shown);
     shown = roomId;
   };
+  // The browser knows first when the network is back: no need to wait out the back-off.
+  const online = () => live.reconnectNow();
   window.addEventListener('hashchange', route);
+  window.addEventListener('online', online);
   byId('me').textContent = me.login;
   byId('logout').hidden = false;
   route();
 
   const close = () => {
     window.removeEventListener('hashchange', route);
+    window.removeEventListener('online', online);
     conversation.close();
     live.close();
     byId('me').textContent = '';
