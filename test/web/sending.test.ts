@@ -34,6 +34,12 @@ async function send(page: Page, text: string): Promise<void> {
   await messageBox(page).press('Enter');
 }
 
+/** Opens a room from the list and waits for it to show (the address changes a moment later). */
+async function openRoom(page: Page, name: string): Promise<void> {
+  await roomLink(page, name).click();
+  await page.locator('#room-title', { hasText: name }).waitFor();
+}
+
 /** Makes every send from the page fail as `answer` says, until `unroute`. */
 async function refuseSends(page: Page, answer: 'abort' | { code: string }): Promise<void> {
   await page.route(SENDS, (route) => {
@@ -99,18 +105,18 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
       await send(alice.page, 'пока нет связи');
       await alice.page.locator('#outgoing li.pending', { hasText: 'пока нет связи' }).waitFor();
       await messageBox(alice.page).fill('черновик для Бориса');
-      await roomLink(alice.page, 'Алиса (just you)').click();
+      await openRoom(alice.page, 'Алиса (just you)');
       assert.equal(await messageBox(alice.page).inputValue(), '');
       await messageBox(alice.page).fill('черновик для себя');
-      await roomLink(alice.page, 'Борис').click();
+      await openRoom(alice.page, 'Борис');
       assert.equal(await messageBox(alice.page).inputValue(), 'черновик для Бориса');
       await alice.page.locator('#outgoing li.pending', { hasText: 'пока нет связи' }).waitFor();
       await alice.page.context().setOffline(false);
       await deliveredOnce(['пока нет связи']);
       await alice.page.locator('#banner').waitFor({ state: 'hidden', ...RECOVERY });
-      await roomLink(alice.page, 'Алиса (just you)').click();
+      await openRoom(alice.page, 'Алиса (just you)');
       assert.equal(await messageBox(alice.page).inputValue(), 'черновик для себя');
-      await roomLink(alice.page, 'Борис').click();
+      await openRoom(alice.page, 'Борис');
       await messageBox(alice.page).fill('');
     },
   );
