@@ -140,6 +140,7 @@ describe('web client: sending', { skip: browserSkip, timeout: 180_000 }, () => {
     assert.match((await failed.first().textContent()) ?? '', /Not sent: too long/);
     await alice.page.unroute(SENDS);
     await alice.page.reload();
+    await failed.filter({ hasText: 'отказ два' }).waitFor();
     assert.equal(await failed.count(), 2);
     await screenshot(alice.page, 'failed');
     await failed.filter({ hasText: 'отказ раз' }).getByRole('button', { name: 'Retry' }).click();

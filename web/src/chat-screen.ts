@@ -59,7 +59,6 @@ export async function openChatScreen(
   window.addEventListener('hashchange', route);
   window.addEventListener('online', online);
   byId('me').textContent = me.login;
-  byId('logout').hidden = false;
   route();
 
   const close = () => {

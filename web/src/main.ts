@@ -21,6 +21,8 @@ async function enter(): Promise<void> {
   if (client.session === undefined) return loggedOut('');
   try {
     screen = await openChatScreen(client, loggedOut);
+    // Only now, so that a logout always has the screen to end.
+    byId('logout').hidden = false;
   } catch (error) {
     screen = undefined;
     if (isChatError(error, 'unauthorized')) return loggedOut(SESSION_ENDED);
