@@ -11,20 +11,27 @@ const RETRY_MS = 3000;
 
 let client = newClient(savedSession());
 let screen: ChatScreen | undefined;
+/** Counts every enter and logout, so that a screen opening late is dropped. */
+let attempts = 0;
 
 function newClient(session: string | undefined): ChatClient {
   return new ChatClient({ baseUrl: location.origin, ...(session && { session }) });
 }
 
 async function enter(): Promise<void> {
+  const attempt = ++attempts;
   screen?.close();
+  screen = undefined;
   if (client.session === undefined) return loggedOut('');
   try {
-    screen = await openChatScreen(client, loggedOut);
+    const opened = await openChatScreen(client, loggedOut);
+    // Logged out or in again meanwhile (another tab): this screen is not wanted any more.
+    if (attempt !== attempts) return opened.close();
+    screen = opened;
     // Only now, so that a logout always has the screen to end.
     byId('logout').hidden = false;
   } catch (error) {
-    screen = undefined;
+    if (attempt !== attempts) return;
     if (isChatError(error, 'unauthorized')) return loggedOut(SESSION_ENDED);
     // The server is out as the page loads: say so and try again.
     byId('notice').textContent = errorText(error);
@@ -33,6 +40,7 @@ async function enter(): Promise<void> {
 }
 
 function loggedOut(reason: string): void {
+  attempts += 1;
   screen?.close();
   screen = undefined;
   forgetSession();
