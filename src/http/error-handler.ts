@@ -11,9 +11,7 @@ const BODY_ERRORS = new Set([
   'FST_ERR_CTP_INVALID_MEDIA_TYPE',
 ]);
 
-/**
- * Client errors that Fastify raises with a status only: a body the client stopped sending (400).
- */
+/** Client errors that Fastify raises with a status only: a body the client stopped sending (400). */
 const CLIENT_ERRORS: Readonly<Record<number, ErrorCode>> = {
   400: 'bad_request',
   404: 'not_found',
