@@ -180,6 +180,23 @@ export class LiveSession extends Emitter<LiveSessionEvents> {
     return this.states.get(roomId);
   }
 
+  /**
+   * Reads a room's state from the server, every member's marker included ("seen by"), as a room
+   * view opens or when frames alone cannot tell it; undefined (and an `error` event) on failure.
+   */
+  async refreshRoom(roomId: number): Promise<RoomState | undefined> {
+    try {
+      const room = await this.client.room(roomId);
+      if (!this.order.lastId(roomId)) this.order.seenUpTo(roomId, room.last_message?.id ?? 0);
+      const state = this.states.fromServer(room);
+      this.emit('room', state);
+      return state;
+    } catch (error) {
+      if (error instanceof ChatError) this.emit('error', error);
+      return undefined;
+    }
+  }
+
   online(): number[] {
     return this.presence.list();
   }
@@ -190,6 +207,15 @@ export class LiveSession extends Emitter<LiveSessionEvents> {
 
   typingIn(roomId: number): number[] {
     return this.typingIndicators.typingIn(roomId);
+  }
+
+  /**
+   * While offline, reconnects now instead of at the end of the back-off, and sends the queue
+   * now: for a page that hears the browser come back online.
+   */
+  reconnectNow(): void {
+    this.socket.reconnectNow();
+    this.outbox.wake();
   }
 
   /** Closes the stream for good; unsent messages stay in the storage for the next session. */
@@ -310,17 +336,6 @@ export class LiveSession extends Emitter<LiveSessionEvents> {
     const state = this.states.onRead(read.roomId, read.userId, read.lastReadId);
     if (state === 'stale') await this.refreshRoom(read.roomId);
     else if (state) this.emit('room', state);
-  }
-
-  /** Asks the server for a room's state when frames alone cannot tell it. */
-  private async refreshRoom(roomId: number): Promise<void> {
-    try {
-      const room = await this.client.room(roomId);
-      if (!this.order.lastId(roomId)) this.order.seenUpTo(roomId, room.last_message?.id ?? 0);
-      this.emit('room', this.states.fromServer(room));
-    } catch (error) {
-      if (error instanceof ChatError) this.emit('error', error);
-    }
   }
 
   private resetPresence(online: readonly number[]): void {

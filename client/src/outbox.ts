@@ -5,7 +5,7 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 import { newClientId } from './client-id.js';
 import { Emitter } from './emitter.js';
 import { ChatError } from './errors.js';
-import type { KeyValueStorage } from './storage.js';
+import { hasFields, type KeyValueStorage, readStoredList } from './storage.js';
 import type { Message } from './types.js';
 
 export interface PendingMessage {
@@ -43,6 +43,8 @@ interface Waiter {
 export class Outbox extends Emitter<OutboxEvents> {
   private items: PendingMessage[];
   private readonly waiters = new Map<string, Waiter>();
+  /** Stored, refused or discarded here: gone from the storage even if another page wrote it. */
+  private readonly settled = new Set<string>();
   private readonly backoff: Backoff;
   private inFlight: string | undefined;
   private running = false;
@@ -51,7 +53,8 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   constructor(private readonly options: OutboxOptions) {
     super();
-    this.items = loadPending(options.storage, options.storageKey);
+    // What a previous page left in the storage; anything unreadable there is dropped.
+    this.items = readStoredList(options.storage, options.storageKey, isPending);
     this.backoff = new Backoff(options.backoff);
   }
 
@@ -78,6 +81,7 @@ export class Outbox extends Emitter<OutboxEvents> {
     const before = this.items.length;
     this.items = this.items.filter((pending) => pending.clientId !== clientId);
     if (this.items.length === before) return false;
+    this.settled.add(clientId);
     this.waiters.get(clientId)?.reject(new ChatError('invalid_message', { message: 'discarded' }));
     this.waiters.delete(clientId);
     this.changed();
@@ -137,6 +141,7 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   /** Takes a message out of the queue; returns whoever waits for it on this page. */
   private settle(pending: PendingMessage): Waiter | undefined {
+    this.settled.add(pending.clientId);
     const waiter = this.waiters.get(pending.clientId);
     this.items = this.items.filter((item) => item !== pending);
     this.waiters.delete(pending.clientId);
@@ -161,28 +166,24 @@ export class Outbox extends Emitter<OutboxEvents> {
     });
   }
 
+  /**
+   * Writes the queue back, keeping what another page of the same storage (a second tab) queued
+   * meanwhile: a reload of either then finds both. Messages this queue settled are not kept.
+   */
   private changed(): void {
-    this.options.storage.setItem(this.options.storageKey, JSON.stringify(this.items));
+    const { storage, storageKey } = this.options;
+    const own = new Set(this.items.map((pending) => pending.clientId));
+    const others = readStoredList(storage, storageKey, isPending).filter(
+      (pending) => !own.has(pending.clientId) && !this.settled.has(pending.clientId),
+    );
+    storage.setItem(storageKey, JSON.stringify([...others, ...this.items]));
     this.emit('changed', this.pending());
   }
 }
 
-function isPending(value: unknown): value is PendingMessage {
-  const item = value as Partial<PendingMessage> | null;
-  return (
-    typeof item?.clientId === 'string' &&
-    typeof item.roomId === 'number' &&
-    typeof item.text === 'string' &&
-    typeof item.queuedAt === 'string'
-  );
-}
-
-/** What a previous page left in the storage; anything unreadable there is dropped. */
-function loadPending(storage: KeyValueStorage, key: string): PendingMessage[] {
-  try {
-    const stored: unknown = JSON.parse(storage.getItem(key) ?? '[]');
-    return Array.isArray(stored) ? stored.filter(isPending) : [];
-  } catch {
-    return [];
-  }
-}
+const isPending = hasFields<PendingMessage>({
+  clientId: 'string',
+  roomId: 'number',
+  text: 'string',
+  queuedAt: 'string',
+});

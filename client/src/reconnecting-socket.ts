@@ -54,6 +54,15 @@ export class ReconnectingSocket {
     this.backoff.reset();
   }
 
+  /** Waiting to reconnect: tries now instead (the network is back), with the back-off reset. */
+  reconnectNow(): void {
+    if (this.stopped || this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.backoff.reset();
+    this.connect();
+  }
+
   /** Drops this connection and tries again after the back-off (e.g. a failed catch-up). */
   restart(): void {
     this.socket?.close(CLOSE_CODES.normal);
@@ -68,6 +77,7 @@ export class ReconnectingSocket {
   }
 
   private connect(): void {
+    this.timer = undefined;
     const socket = new this.WebSocket(this.handlers.url());
     this.socket = socket;
     let opened = false;

@@ -19,3 +19,29 @@ export function memoryStorage(): KeyValueStorage {
     },
   };
 }
+
+/** A JSON list kept under `key`, with only the items `isItem` accepts; anything unreadable is none. */
+export function readStoredList<T>(
+  storage: KeyValueStorage,
+  key: string,
+  isItem: (value: unknown) => value is T,
+): T[] {
+  try {
+    const stored: unknown = JSON.parse(storage.getItem(key) ?? '[]');
+    return Array.isArray(stored) ? stored.filter(isItem) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A guard for a stored object: every field named in `shape` has that `typeof`. */
+export function hasFields<T>(
+  shape: Readonly<Record<keyof T, 'string' | 'number'>>,
+): (value: unknown) => value is T {
+  return (value: unknown): value is T =>
+    typeof value === 'object' &&
+    value !== null &&
+    Object.entries(shape).every(
+      ([name, type]) => typeof (value as Record<string, unknown>)[name] === type,
+    );
+}

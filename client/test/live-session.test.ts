@@ -220,3 +220,25 @@ test('a connect refused before the upgrade asks the server why; a dead session s
   assert.equal(((await closed) as { code: string }).code, 'unauthorized');
   assert.equal(FakeSocket.opened.length, 1);
 });
+
+test('reconnectNow ends the wait for the next attempt; connected, it does nothing', async () => {
+  const client = new ChatClient({
+    baseUrl: 'http://chat.test',
+    session: 's-1',
+    fetch: api.fetch,
+    WebSocket: FakeSocket,
+    backoff: { initialMs: 60_000, maxMs: 60_000, random: () => 1 },
+  });
+  const session = await client.live();
+  await connect();
+  session.reconnectNow();
+  assert.equal(FakeSocket.opened.length, 1, 'connected: nothing to do');
+  FakeSocket.latest().drop(1006);
+  await settle();
+  assert.equal(FakeSocket.opened.length, 1, 'waiting a minute to reconnect');
+  session.reconnectNow();
+  assert.equal(FakeSocket.opened.length, 2);
+  await connect();
+  assert.equal(session.status, 'live');
+  session.close();
+});

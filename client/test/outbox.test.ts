@@ -159,3 +159,29 @@ test('a queued message can be discarded, not the one on its way', async () => {
   assert.equal((await first).text, 'first');
   assert.deepEqual(queue.pending(), []);
 });
+
+test('two pages on one storage (two tabs) keep each other’s messages for the next reload', async () => {
+  const storage = memoryStorage();
+  const never: Deliver = () => new Promise(() => {});
+  const first = outbox(never, storage);
+  const second = outbox(never, storage);
+  first.start();
+  second.start();
+  void first.enqueue(1, 'из первой');
+  void second.enqueue(1, 'из второй');
+  const reloaded = outbox(never, storage);
+  assert.deepEqual(
+    reloaded.pending().map((pending) => pending.text),
+    ['из первой', 'из второй'],
+  );
+  const { attempts, deliver } = server();
+  const sender = outbox(deliver, storage);
+  const drained = new Promise<void>((resolve) => {
+    sender.on('changed', (pending) => pending.length === 0 && resolve());
+  });
+  sender.start();
+  await drained;
+  assert.equal(attempts.length, 2);
+  // What the sender stored leaves the storage, though the other pages still hold it.
+  assert.deepEqual(outbox(never, storage).pending(), []);
+});

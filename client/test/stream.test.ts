@@ -63,6 +63,19 @@ for (const backend of backends()) {
       bobLive.close();
     });
 
+    test('refreshRoom reads every member’s marker, so a room opened late knows who has seen what', async () => {
+      const sent = await shared.alice.client.send(shared.roomId, 'видел?');
+      await shared.bob.client.markRead(shared.roomId, sent.id);
+      const live = await shared.alice.client.live();
+      await live.untilLive();
+      assert.equal(live.room(shared.roomId)?.read.get(shared.bob.user.id), undefined);
+      const state = await live.refreshRoom(shared.roomId);
+      assert.equal(state?.read.get(shared.bob.user.id), sent.id);
+      assert.equal(live.room(shared.roomId)?.read.get(shared.bob.user.id), sent.id);
+      assert.equal(await live.refreshRoom(987_654), undefined);
+      live.close();
+    });
+
     test('another device of the same user: its read marker clears the badge here', async () => {
       const laptop = await shared.alice.client.live();
       const phoneClient = newClient(shared.server.url);

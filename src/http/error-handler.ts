@@ -11,15 +11,10 @@ const BODY_ERRORS = new Set([
   'FST_ERR_CTP_INVALID_MEDIA_TYPE',
 ]);
 
-/**
- * Client errors that Fastify or a plugin raises with a status only: a body the client stopped
- * sending (400), a static file's unmet If-Match or If-Unmodified-Since (412) or Range (416).
- */
+/** Client errors that Fastify raises with a status only: a body the client stopped sending (400). */
 const CLIENT_ERRORS: Readonly<Record<number, ErrorCode>> = {
   400: 'bad_request',
   404: 'not_found',
-  412: 'precondition_failed',
-  416: 'range_not_satisfiable',
 };
 
 function toAppError(error: FastifyError | AppError | Error): AppError {

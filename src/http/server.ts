@@ -20,7 +20,7 @@ import { webRoutes } from './routes/web.js';
 import type { HttpServices } from './services.js';
 import { useSchemaValidation } from './validation.js';
 
-type HttpConfig = Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'trustProxy'>;
+type HttpConfig = Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'trustProxy' | 'messageMaxChars'>;
 
 function useRequestMetrics(app: FastifyInstance, services: HttpServices): void {
   app.addHook('onResponse', async (request, reply) => {
@@ -81,7 +81,7 @@ export async function buildHttpServer(
   socketRoutes(app);
   healthRoutes(app, services);
   await docsRoutes(app);
-  await webRoutes(app);
+  await webRoutes(app, config);
   answerOtherMethods(app, routes);
   return app;
 }

@@ -13,7 +13,7 @@ import { parseHead, type RawHead, rawExchange } from '../helpers/raw-http.js';
 
 const RUNS = 300;
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
-const WEB_FILES = ['/', '/index.html', '/app.js', '/api.js', '/style.css'];
+const WEB_FILES = ['/', '/style.css', '/web/src/main.js', '/client/src/index.js'];
 
 /** Every route's path with a room id in it, and the methods it answers. */
 const KNOWN = [

@@ -51,7 +51,7 @@ for (const backend of backends()) {
     });
 
     test("the web client's files keep their own policy and may be cached", async () => {
-      for (const path of ['/', '/app.js']) {
+      for (const path of ['/', '/web/src/main.js']) {
         const response = await fetch(`${server.url}${path}`);
         assert.equal(response.status, 200);
         await response.arrayBuffer();

@@ -38,7 +38,7 @@ describe('when the domain fails', () => {
   let base: string;
   before(async () => {
     app = await buildHttpServer(
-      { logLevel: 'silent', bodyLimitBytes: 65_536, trustProxy: false },
+      { logLevel: 'silent', bodyLimitBytes: 65_536, trustProxy: false, messageMaxChars: 4096 },
       {
         accounts: broken as unknown as Accounts,
         users: {} as Users,

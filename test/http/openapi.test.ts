@@ -10,7 +10,7 @@ import { backends } from '../helpers/backends.js';
 import { createRoom, registerUser, request, type TestUser } from '../helpers/http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
-const WEB_ROOT = new URL('../../web/', import.meta.url);
+const WEB_PUBLIC = new URL('../../web/public/', import.meta.url);
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 interface Operation {
@@ -31,8 +31,8 @@ type Document = {
 /** The files of the web client and the viewer at /docs are pages, not operations of the API. */
 function isPage(url: string): boolean {
   if (url === '/docs' || url.startsWith('/docs/')) return true;
-  const file = url.endsWith('/') ? `${url}index.html` : url;
-  return existsSync(new URL(`.${file}`, WEB_ROOT));
+  if (url === '/' || url.startsWith('/web/src/') || url.startsWith('/client/src/')) return true;
+  return existsSync(new URL(`.${url}`, WEB_PUBLIC));
 }
 
 function operations(document: Document): Array<[string, string, Operation]> {
