@@ -2,6 +2,7 @@
 // stream (a member of every room of its user).
 import type { Session } from '../domain/accounts.js';
 import type { RoomEvent } from '../domain/bus.js';
+import type { RoomCreated } from '../domain/conversation-events.js';
 import type { Delivery } from './delivery.js';
 
 export interface HubMember {
@@ -24,5 +25,5 @@ export interface HubMember {
 
 /** A member told of the rooms created with its user: a stream. */
 export interface Follower extends HubMember {
-  roomCreated(roomId: number, wire: string): void;
+  roomCreated(event: RoomCreated): void;
 }

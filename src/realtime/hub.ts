@@ -175,7 +175,7 @@ export class Hub implements ConversationListener, PresenceAudience {
   roomCreated(event: RoomCreated): void {
     for (const userId of event.memberIds) {
       for (const follower of this.followers.get(userId) ?? []) {
-        follower.roomCreated(event.roomId, event.wire);
+        follower.roomCreated(event);
       }
     }
   }

@@ -1,6 +1,7 @@
 // One device's stream: a member of every room of its user. `ready` once every room's fan-out
 // includes it, then messages, new rooms and read markers; client frames are checked and routed.
 import type { RoomEvent } from '../domain/bus.js';
+import type { RoomCreated } from '../domain/conversation-events.js';
 import { CatchUp } from './catch-up.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Delivery } from './delivery.js';
@@ -8,6 +9,7 @@ import type { Follower } from './hub-member.js';
 import { SocketMember } from './socket-member.js';
 import {
   parseStreamFrame,
+  presenceFrame,
   readyFrame,
   roomFrame,
   type StreamError,
@@ -63,13 +65,18 @@ export class Stream extends SocketMember implements Follower {
     if (!this.joining) this.out.send(frame);
   }
 
-  roomCreated(roomId: number, wire: string): void {
+  roomCreated({ roomId, memberIds, wire }: RoomCreated): void {
     if (this.context.hub.isJoined(this, roomId)) return;
     if (this.joining) {
       this.joinQuietly(roomId);
       return;
     }
     this.out.send(roomFrame(wire));
+    // Its members may be new contacts: those online are told now, not at the next reconnect.
+    const others = memberIds.filter((userId) => userId !== this.session.user.id);
+    for (const userId of this.context.presence.onlineAmong(others)) {
+      this.out.send(presenceFrame({ userId, online: true }));
+    }
     void this.catchUpNewRoom(roomId);
   }
 

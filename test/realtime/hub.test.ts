@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { RoomEvent } from '../../src/domain/bus.js';
+import type { RoomCreated } from '../../src/domain/conversation-events.js';
 import type { RoomFeed } from '../../src/domain/message-flow.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { Delivery } from '../../src/realtime/delivery.js';
@@ -38,8 +39,8 @@ class FakeMember implements Follower {
   signal(frame: Buffer): void {
     this.signals.push(frame.toString());
   }
-  roomCreated(roomId: number): void {
-    this.roomsCreated.push(roomId);
+  roomCreated(event: RoomCreated): void {
+    this.roomsCreated.push(event.roomId);
   }
   heartbeat(): void {
     this.pings += 1;

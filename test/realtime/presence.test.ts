@@ -125,6 +125,16 @@ for (const backend of backends()) {
       assert.deepEqual(shownOnline(watcher), []);
     });
 
+    test('a room created with someone online tells each member at once that the other is online', async () => {
+      const [alice, bob] = await registerUsers(server.url, 2);
+      const aliceStream = (await stream(alice)).client;
+      const bobStream = (await stream(bob)).client;
+      assert.deepEqual(shownOnline(aliceStream), [], 'strangers until they share a room');
+      await createRoom(server.url, alice, [bob]);
+      await eventually(() => shownOnline(aliceStream).includes(bob.id));
+      await eventually(() => shownOnline(bobStream).includes(alice.id));
+    });
+
     test('a user sharing no room never appears in online lists or presence frames', async () => {
       const [alice, stranger] = await registerUsers(server.url, 2);
       await createRoom(server.url, alice, []);
