@@ -2,6 +2,7 @@
 // fault test: each acknowledged message is in the history exactly once, under the id it was
 // acknowledged with.
 import assert from 'node:assert/strict';
+import type { Frame } from './ws.js';
 
 interface Stored {
   readonly id: number;
@@ -41,7 +42,7 @@ export async function sendBurst<M extends Stored>(
 
 /** Every text once in `history`, each under the id its ack gave, nothing else from these bursts. */
 export function assertStoredOnce(
-  history: readonly Stored[],
+  history: readonly Frame[],
   bursts: readonly { texts: string[]; acks: Stored[] }[],
 ): void {
   const ids = new Map<string, number[]>();
