@@ -14,6 +14,7 @@ import { Rooms } from './domain/rooms.js';
 import { SendLimiter } from './domain/send-limiter.js';
 import { type Clock, systemClock } from './domain/types.js';
 import { Typing } from './domain/typing.js';
+import { UserRate } from './domain/user-rate.js';
 import { Users } from './domain/users.js';
 import { AuthThrottle } from './http/auth-throttle.js';
 import { buildHttpServer } from './http/server.js';
@@ -23,6 +24,8 @@ import { openPresence } from './presence/open-presence.js';
 import { CLOSE_CODES } from './realtime/close-codes.js';
 import { Hub } from './realtime/hub.js';
 import { RealtimeContext } from './realtime/realtime-context.js';
+import { SessionWatch } from './realtime/session-watch.js';
+import { SocketQuota } from './realtime/socket-quota.js';
 import { attachRealtime } from './realtime/upgrade.js';
 import { openStore } from './store/open-store.js';
 
@@ -36,6 +39,8 @@ export interface ChatServer {
   /** Where the domain announces new rooms and moved read markers, to every node's streams. */
   readonly conversationEvents: ConversationEvents;
   readonly metrics: Metrics;
+  /** Closes this node's sockets whose sessions ended; also runs every SESSION_CHECK_SECONDS. */
+  readonly sessionWatch: Pick<SessionWatch, 'checkAll'>;
   /** Starts listening; resolves with the base URL, e.g. http://127.0.0.1:8081. */
   listen(): Promise<string>;
   /** Stops accepting, stores what was accepted, closes sockets with 1001, releases everything. */
@@ -84,6 +89,11 @@ export async function createServer(
   const typing = new Typing(flow);
 
   const limiters = await openLimiters(config);
+  const userRate = new UserRate({
+    perSecond: config.userMessagesPerSecond,
+    burst: config.userMessageBurst,
+    shared: limiters.sharedBuckets,
+  });
   const http = await buildHttpServer(config, {
     accounts,
     users: new Users(store),
@@ -91,6 +101,7 @@ export async function createServer(
     messages,
     readMarkers: new ReadMarkers(store, flow),
     sendLimiter: new SendLimiter(config.wsMessagesPerSecond),
+    userRate,
     metrics,
     onLogout: (sessionKey) => flow.sessionEnded(sessionKey),
     checkReady: async () => {
@@ -108,10 +119,16 @@ export async function createServer(
   const context = new RealtimeContext(hub, flow, messages, {
     maxBufferedBytes: config.wsMaxBufferedBytes,
     messagesPerSecond: config.wsMessagesPerSecond,
+    userRate,
     metrics,
   });
   context.presence = presence;
   context.typing = { typing: (session, roomId) => typing.signal(session.user.id, roomId) };
+  const sessionWatch = new SessionWatch({ accounts, hub, log: http.log });
+  context.sessions = sessionWatch;
+  // A logout announced while the bus was down never came: check this node's sockets at once.
+  flow.whenResumed(() => void sessionWatch.checkAll());
+  sessionWatch.start(config.sessionCheckMs);
   const realtime = attachRealtime(http.server, {
     accounts,
     rooms,
@@ -120,6 +137,11 @@ export async function createServer(
     maxFrameBytes: config.wsMaxFrameBytes,
     allowedOrigins: config.allowedOrigins,
     pingIntervalMs: config.wsPingIntervalMs,
+    quota: new SocketQuota({
+      perSession: config.wsSocketsPerSession,
+      perUser: config.wsSocketsPerUser,
+    }),
+    sessions: sessionWatch,
   });
 
   const sweep = setInterval(() => {
@@ -134,6 +156,7 @@ export async function createServer(
     hub,
     conversationEvents: flow,
     metrics,
+    sessionWatch,
     async listen() {
       await http.listen({ port: config.port, host: config.host });
       const { address, port, family } = http.server.address() as AddressInfo;
@@ -141,6 +164,7 @@ export async function createServer(
     },
     async close() {
       clearInterval(sweep);
+      sessionWatch.stop();
       context.accepting = false;
       realtime.stop();
       await batcher.drain();
@@ -148,6 +172,7 @@ export async function createServer(
       await presence.close();
       await http.close();
       await bus.close();
+      userRate.stop();
       await limiters.close();
       await store.close();
     },

@@ -88,6 +88,13 @@ const SETTINGS = {
     default: 5,
     desc: 'A session read from the database is trusted this long without reading it again (0: off)',
   }),
+  SESSION_CHECK_SECONDS: integer(
+    1,
+    3600,
+  )({
+    default: 60,
+    desc: 'How often open WebSockets are checked against their sessions: expired or deleted ones close with 4001',
+  }),
   AUTH_RATE_LIMIT_PER_MINUTE: integer(
     1,
     1_000_000,
@@ -152,6 +159,34 @@ const SETTINGS = {
     default: 20,
     desc: 'Messages one connection, or one session over HTTP, may send per second',
   }),
+  WS_SOCKETS_PER_SESSION: integer(
+    1,
+    100_000,
+  )({
+    default: 20,
+    desc: 'Open WebSockets (room sockets and streams) of one session on one node; past it 429',
+  }),
+  WS_SOCKETS_PER_USER: integer(
+    1,
+    100_000,
+  )({
+    default: 50,
+    desc: 'Open WebSockets of one user, all sessions together, on one node; past it 429',
+  }),
+  USER_MESSAGES_PER_SECOND: integer(
+    1,
+    1_000_000,
+  )({
+    default: 10,
+    desc: 'Messages one user may send per second, all connections and nodes together (steady rate)',
+  }),
+  USER_MESSAGE_BURST: integer(
+    1,
+    1_000_000,
+  )({
+    default: 30,
+    desc: 'Messages one user may send at once above the steady rate (the token bucket size)',
+  }),
   WS_MAX_BUFFERED_BYTES: integer(
     KIB,
     1024 * KIB * KIB,
@@ -207,6 +242,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly sessionIdleSeconds: number;
   readonly sessionCacheSeconds: number;
+  readonly sessionCheckMs: number;
   readonly authRateLimitPerMinute: number;
   readonly loginFailuresPerAccount: number;
   readonly loginLockMaxSeconds: number;
@@ -216,6 +252,10 @@ export interface Config {
   readonly roomsCreatedMax: number;
   readonly wsMaxFrameBytes: number;
   readonly wsMessagesPerSecond: number;
+  readonly wsSocketsPerSession: number;
+  readonly wsSocketsPerUser: number;
+  readonly userMessagesPerSecond: number;
+  readonly userMessageBurst: number;
   readonly wsMaxBufferedBytes: number;
   readonly wsPingIntervalMs: number;
   readonly metricsToken: string | undefined;
@@ -254,6 +294,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     sessionIdleSeconds: e.SESSION_IDLE_SECONDS,
     sessionCacheSeconds: e.SESSION_CACHE_SECONDS,
+    sessionCheckMs: e.SESSION_CHECK_SECONDS * 1000,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
     loginLockMaxSeconds: e.LOGIN_LOCK_MAX_SECONDS,
@@ -266,6 +307,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     roomsCreatedMax: e.ROOMS_CREATED_MAX,
     wsMaxFrameBytes: e.WS_MAX_FRAME_BYTES,
     wsMessagesPerSecond: e.WS_MESSAGES_PER_SECOND,
+    wsSocketsPerSession: e.WS_SOCKETS_PER_SESSION,
+    wsSocketsPerUser: e.WS_SOCKETS_PER_USER,
+    userMessagesPerSecond: e.USER_MESSAGES_PER_SECOND,
+    userMessageBurst: e.USER_MESSAGE_BURST,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     wsPingIntervalMs: e.WS_PING_INTERVAL_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN,

@@ -31,6 +31,11 @@ describe('loadConfig', () => {
     assert.equal(config.shutdownTimeoutMs, 10_000);
     assert.equal(config.presence, true);
     assert.equal(config.presenceGraceMs, 10_000);
+    assert.equal(config.sessionCheckMs, 60_000);
+    assert.equal(config.wsSocketsPerSession, 20);
+    assert.equal(config.wsSocketsPerUser, 50);
+    assert.equal(config.userMessagesPerSecond, 10);
+    assert.equal(config.userMessageBurst, 30);
     assert.equal(config.logLevel, 'info');
     assert.ok(Object.isFrozen(config));
   });
@@ -50,6 +55,11 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'silent',
       PRESENCE: 'off',
       PRESENCE_GRACE_SECONDS: '0',
+      SESSION_CHECK_SECONDS: '2',
+      WS_SOCKETS_PER_SESSION: '3',
+      WS_SOCKETS_PER_USER: '4',
+      USER_MESSAGES_PER_SECOND: '5',
+      USER_MESSAGE_BURST: '6',
     });
     assert.equal(config.port, 0);
     assert.equal(config.host, '0.0.0.0');
@@ -64,6 +74,11 @@ describe('loadConfig', () => {
     assert.equal(config.logLevel, 'silent');
     assert.equal(config.presence, false);
     assert.equal(config.presenceGraceMs, 0);
+    assert.equal(config.sessionCheckMs, 2000);
+    assert.equal(config.wsSocketsPerSession, 3);
+    assert.equal(config.wsSocketsPerUser, 4);
+    assert.equal(config.userMessagesPerSecond, 5);
+    assert.equal(config.userMessageBurst, 6);
     assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl, 'sqlite::memory:');
   });
 
@@ -92,6 +107,9 @@ describe('loadConfig', () => {
     ['METRICS_TOKEN', 'has a space in the middle'],
     ['PRESENCE', 'sometimes'],
     ['PRESENCE_GRACE_SECONDS', '-1'],
+    ['SESSION_CHECK_SECONDS', '0'],
+    ['WS_SOCKETS_PER_SESSION', '0'],
+    ['USER_MESSAGE_BURST', '0'],
   ];
   for (const [name, value] of bad) {
     test(`${name}=${value} is refused, naming the variable`, () => {
@@ -128,6 +146,7 @@ describe('helpText', () => {
       'BODY_LIMIT_BYTES',
       'SESSION_IDLE_SECONDS',
       'SESSION_CACHE_SECONDS',
+      'SESSION_CHECK_SECONDS',
       'AUTH_RATE_LIMIT_PER_MINUTE',
       'LOGIN_FAILURES_PER_ACCOUNT',
       'LOGIN_LOCK_MAX_SECONDS',
@@ -138,6 +157,10 @@ describe('helpText', () => {
       'ROOMS_CREATED_MAX',
       'WS_MAX_FRAME_BYTES',
       'WS_MESSAGES_PER_SECOND',
+      'WS_SOCKETS_PER_SESSION',
+      'WS_SOCKETS_PER_USER',
+      'USER_MESSAGES_PER_SECOND',
+      'USER_MESSAGE_BURST',
       'WS_MAX_BUFFERED_BYTES',
       'WS_PING_INTERVAL_SECONDS',
       'METRICS_TOKEN',

@@ -22,9 +22,14 @@ interface Running {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts src/main.ts with only these variables (no inherited DATABASE_URL or REDIS_URL). */
-function spawnMain(env: Record<string, string>, args: string[] = []): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+/** What `npm start` runs. */
+const NPM_START = ['--import', 'tsx', 'src/main.ts'];
+/** The `e-chat-server` command that `npx` finds. */
+const BIN = ['bin/e-chat-server.js'];
+
+/** Starts the program with only these variables (no inherited DATABASE_URL or REDIS_URL). */
+function spawnMain(env: Record<string, string>, args: string[] = [], entry = NPM_START): Running {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
@@ -80,6 +85,18 @@ describe('e-chat-server, the program', () => {
     assert.match(running.stdout(), /^ {2}DATABASE_URL .*\n.*default: sqlite:\.\/data\/chat\.db$/m);
     assert.match(running.stdout(), /^ {2}REDIS_URL /m);
     assert.equal(running.stderr(), '');
+  });
+
+  test('the e-chat-server command runs the server and its tools from the sources', async () => {
+    for (const [args, usage] of [
+      [['--help'], /^ {2}PORT /m],
+      [['import-legacy', '--help'], /^Usage: e-chat-server import-legacy /],
+      [['copy-store', '--help'], /^Usage: e-chat-server copy-store /],
+    ] as const) {
+      const running = spawnMain({}, [...args], BIN);
+      assert.equal(await running.exited, 0, running.stderr());
+      assert.match(running.stdout(), usage);
+    }
   });
 
   test('PORT=abc stops the start with one clear line on stderr and exit code 2', async () => {

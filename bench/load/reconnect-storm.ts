@@ -12,6 +12,8 @@ export interface StormOptions {
 export class ReconnectStorm {
   /** Connections opened since the storm started. */
   connects = 0;
+  /** Frames received since the storm started, by their `type`. */
+  readonly framesByType = new Map<string, number>();
   failures = 0;
   firstError: string | undefined;
   private running = true;
@@ -40,7 +42,7 @@ export class ReconnectStorm {
     if (!this.running) return;
     const ws = new WebSocket(url, { perMessageDeflate: false });
     this.open.add(ws);
-    ws.on('message', () => {});
+    ws.on('message', (data) => this.count(data.toString()));
     ws.once('open', () => {
       this.connects++;
       const [shortest, longest] = this.options.holdMs;
@@ -54,6 +56,12 @@ export class ReconnectStorm {
       this.open.delete(ws);
       this.later(this.options.awayMs, () => this.connect(url));
     });
+  }
+
+  private count(frame: string): void {
+    const { type } = JSON.parse(frame) as { type?: string };
+    const key = type ?? 'untyped';
+    this.framesByType.set(key, (this.framesByType.get(key) ?? 0) + 1);
   }
 
   private later(ms: number, run: () => void): void {

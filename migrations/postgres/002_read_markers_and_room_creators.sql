@@ -27,6 +27,9 @@ CREATE INDEX rooms_by_creator ON rooms (created_by, created_at) WHERE created_by
 -- Creates the room of a member set for `creator`, unless the creator is over its limits: at most
 -- `max_created` rooms in all and `max_recent` since `recent_since`. The creator's user row is
 -- locked first, so concurrent creations by one user (on any node) are counted one after another.
+-- NO KEY UPDATE, not UPDATE: adding a user to a room takes a key-share lock on their row (the
+-- foreign key), which UPDATE would block, and two racing creations of one member set would
+-- deadlock (each creator's lock against the other's membership).
 -- Returns the room id (an existing one when the set already has a room, `created` false), or no
 -- id with `retry_at`: the time the oldest recent creation leaves the window (null for the cap).
 CREATE FUNCTION create_room(key text, members bigint[], now bigint, creator bigint,
@@ -43,7 +46,7 @@ BEGIN
   SELECT r.id INTO room_id FROM rooms r WHERE r.member_set_key = key;
   IF FOUND THEN RETURN; END IF;
 
-  PERFORM 1 FROM users u WHERE u.id = creator FOR UPDATE;
+  PERFORM 1 FROM users u WHERE u.id = creator FOR NO KEY UPDATE;
   IF (SELECT count(*) FROM (SELECT 1 FROM rooms r WHERE r.created_by = creator
                              LIMIT max_created) capped) >= max_created THEN
     RETURN;

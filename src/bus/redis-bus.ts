@@ -172,7 +172,7 @@ class RedisBus implements Bus {
     const client = new Redis(this.options.url, options);
     client.on('error', (error: Error) => this.reportTrouble(role, error.message));
     client.on('close', () => this.reportTrouble(role, 'connection closed'));
-    client.on('ready', () => this.reportRecovery(role));
+    client.on('ready', () => this.recovered(role));
     return client;
   }
 
@@ -243,8 +243,9 @@ class RedisBus implements Bus {
     this.trouble.set(role, { reportedAt: now, unreported: 0 });
   }
 
-  private reportRecovery(role: Role): void {
+  private recovered(role: Role): void {
     if (!this.trouble.delete(role) || this.closing) return;
     this.options.log.info({ connection: role }, 'redis connection restored');
+    if (role === 'subscriber') this.listener?.onResumed();
   }
 }

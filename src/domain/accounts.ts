@@ -111,6 +111,21 @@ export class Accounts {
     return { user: stored.user, key };
   }
 
+  /**
+   * Whether the session still stands, read from the store rather than the cache: asked for the
+   * sessions of open sockets. `used` (the client sent frames on them) counts as use, as a request does.
+   */
+  async stillLive(key: string, used: boolean): Promise<boolean> {
+    const now = this.options.clock();
+    const stored = await this.store.findSession(key, now - this.options.sessionIdleSeconds);
+    if (!stored) {
+      this.forgetSession(key);
+      return false;
+    }
+    if (used) await this.touched(key, stored, now);
+    return true;
+  }
+
   /** The record after this use: its last-seen time is written only when it is old enough. */
   private async touched(key: string, record: SessionRecord, now: number): Promise<SessionRecord> {
     if (now - record.lastSeenAt < this.touchEverySeconds) return record;

@@ -27,6 +27,8 @@ export interface BusListener {
   onRoomCreated(event: RoomCreated): void;
   /** A session was logged out somewhere: its sockets must close. */
   onSessionEnded(sessionKey: string): void;
+  /** The bus is back after an outage: what other nodes published meanwhile never came. */
+  onResumed(): void;
 }
 
 export interface Bus {

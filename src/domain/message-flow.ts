@@ -48,6 +48,8 @@ export interface MessageFlowDeps {
 }
 
 export class MessageFlow implements ConversationEvents, RoomFeed, TypingPublisher {
+  private resumed: (() => void) | undefined;
+
   constructor(private readonly deps: MessageFlowDeps) {}
 
   /** Stored → published: told by the batcher of each new message, in id order. */
@@ -84,7 +86,13 @@ export class MessageFlow implements ConversationEvents, RoomFeed, TypingPublishe
         this.deps.forgetSession(sessionKey);
         listener.sessionEnded(sessionKey);
       },
+      onResumed: () => this.resumed?.(),
     });
+  }
+
+  /** Called when the bus comes back after an outage: logouts announced meanwhile were missed. */
+  whenResumed(callback: () => void): void {
+    this.resumed = callback;
   }
 
   subscribeRoom(roomId: number): Promise<void> {

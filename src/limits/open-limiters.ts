@@ -1,8 +1,9 @@
-// Counters for rate limits: in this process, or in Redis when REDIS_URL is set so that every node
-// counts together. While Redis is unreachable each node counts in memory instead.
+// Counters for rate limits and token buckets: in this process, or in Redis when REDIS_URL is set so
+// that every node counts together. While Redis is unreachable each node counts in memory instead.
 import { once } from 'node:events';
 import { type RateLimiterAbstract, RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
+import type { SharedBuckets } from '../domain/ports/shared-buckets.js';
 
 /** A Redis command unanswered by then falls back to the in-memory count: a login must not hang. */
 const COMMAND_TIMEOUT_MS = 1000;
@@ -19,6 +20,8 @@ export interface LimiterSpec {
 
 export interface Limiters {
   create(spec: LimiterSpec): RateLimiterAbstract;
+  /** Token buckets shared by every node; none without Redis. */
+  readonly sharedBuckets: SharedBuckets | undefined;
   close(): Promise<void>;
 }
 
@@ -33,10 +36,13 @@ function inMemory(spec: LimiterSpec): RateLimiterAbstract {
 export async function openLimiters(
   config: Pick<Config, 'redisUrl' | 'redisChannelPrefix'>,
 ): Promise<Limiters> {
-  if (config.redisUrl === undefined) return { create: inMemory, close: async () => {} };
-  const [{ Redis }, { RateLimiterRedis }] = await Promise.all([
+  if (config.redisUrl === undefined) {
+    return { create: inMemory, sharedBuckets: undefined, close: async () => {} };
+  }
+  const [{ Redis }, { RateLimiterRedis }, { redisBuckets }] = await Promise.all([
     import('ioredis'),
     import('rate-limiter-flexible'),
+    import('./redis-buckets.js'),
   ]);
   const client = new Redis(config.redisUrl, {
     enableOfflineQueue: false,
@@ -60,6 +66,7 @@ export async function openLimiters(
         rejectIfRedisNotReady: true,
         insuranceLimiter: inMemory(spec),
       }),
+    sharedBuckets: redisBuckets(client, `${config.redisChannelPrefix}bucket:`),
     async close() {
       await client.quit().catch(() => client.disconnect());
     },

@@ -1,13 +1,14 @@
 // The WebSocket handshake checked before anything else, so a refusal is our JSON, not ws's HTML.
 import type { IncomingMessage } from 'node:http';
-import { AppError } from '../errors.js';
+import { AppError, RateLimitedError } from '../errors.js';
 
 /** RFC 6455 §4.2.1: a base64-encoded 16-byte nonce. */
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 const VERSIONS = new Set(['8', '13']);
 
-/** Headers a refusal carries besides the error: a 405 names the one method allowed. */
+/** Headers a refusal carries besides the error: a 405 names the one method allowed, a 429 when to retry. */
 export function refusalHeaders(error: AppError): Record<string, string> {
+  if (error instanceof RateLimitedError) return { 'retry-after': String(error.retryAfterSeconds) };
   return error.code === 'method_not_allowed' ? { allow: 'GET' } : {};
 }
 

@@ -180,6 +180,11 @@ export class Hub implements ConversationListener, PresenceAudience {
     }
   }
 
+  /** The sessions of this node's members. */
+  sessionKeys(): IterableIterator<string> {
+    return this.sessions.keys();
+  }
+
   sessionEnded(sessionKey: string): void {
     for (const member of this.sessions.get(sessionKey) ?? []) member.close(CLOSE_CODES.loggedOut);
   }

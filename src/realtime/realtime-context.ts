@@ -4,6 +4,7 @@ import type { Session } from '../domain/accounts.js';
 import type { RoomFeed } from '../domain/message-flow.js';
 import type { Messages } from '../domain/messages.js';
 import { type PresencePort, presenceOff } from '../domain/presence.js';
+import type { UserRate } from '../domain/user-rate.js';
 import type { ErrorCode } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { FrameRate } from './frame-rate.js';
@@ -15,8 +16,15 @@ export interface TypingRelay {
   typing(session: Session, roomId: number): void;
 }
 
+/** Told of every client frame: sending on a socket counts as using its session. */
+export interface SessionActivity {
+  sessionUsed(key: string): void;
+}
+
 export interface RealtimeLimits extends OutboundLimits {
   readonly messagesPerSecond: number;
+  /** Messages per user, over all their connections and the nodes. */
+  readonly userRate: Pick<UserRate, 'tryTake'>;
   readonly metrics: Metrics;
 }
 
@@ -27,6 +35,8 @@ export class RealtimeContext {
   typing: TypingRelay | undefined;
   /** Who is online, for a stream's `ready`; off unless the server turns it on. */
   presence: Pick<PresencePort, 'contactsOf' | 'onlineAmong'> = presenceOff;
+  /** Unset, socket use is not counted as session use. */
+  sessions: SessionActivity | undefined;
   private lastMemberId = 0;
 
   constructor(
@@ -42,9 +52,15 @@ export class RealtimeContext {
     return this.lastMemberId;
   }
 
-  /** Why a client frame is refused before it is acted on, if it is; counts it against `rate`. */
-  refusal(rate: FrameRate): ErrorCode | undefined {
+  /** Why a client frame of `session` is refused before it is acted on, if it is; counts it against `rate`. */
+  refusal(rate: FrameRate, session: Session): ErrorCode | undefined {
     if (!this.accepting) return 'unavailable';
+    this.sessions?.sessionUsed(session.key);
     return rate.exceeded() ? 'too_many_requests' : undefined;
+  }
+
+  /** Why a message of `session` is refused although its frame passed, if it is: the user's rate. */
+  messageRefusal(session: Session): ErrorCode | undefined {
+    return this.limits.userRate.tryTake(session.user.id) ? undefined : 'too_many_requests';
   }
 }

@@ -84,7 +84,8 @@ export class RoomSocket extends SocketMember implements HubMember {
       this.sendError(frame.code, clientId);
       return;
     }
-    const refusal = this.context.refusal(this.rate);
+    const refusal =
+      this.context.refusal(this.rate, this.session) ?? this.context.messageRefusal(this.session);
     if (refusal) {
       this.sendError(refusal, clientId);
       return;

@@ -75,7 +75,7 @@ export class Stream extends SocketMember implements Follower {
 
   receive(data: Buffer, isBinary: boolean): void {
     const frame = parseStreamFrame(data, isBinary);
-    const refusal = frame.ok ? this.context.refusal(this.rate) : frame.code;
+    const refusal = frame.ok ? this.context.refusal(this.rate, this.session) : frame.code;
     if (refusal) this.sendError(refusal, frame.clientId);
     else if (frame.ok) this.handle(frame.request, frame.clientId);
   }

@@ -9,6 +9,8 @@ import { AppError, rawErrorResponse } from '../errors.js';
 import { checkHandshake, refusalHeaders } from './handshake.js';
 import type { RealtimeContext } from './realtime-context.js';
 import { RoomSocket } from './room-socket.js';
+import type { SessionWatch } from './session-watch.js';
+import type { SocketQuota } from './socket-quota.js';
 import { Stream } from './stream.js';
 
 const CHAT_PATH = /^\/v1\/rooms\/([^/]+)\/chat\/?$/;
@@ -22,6 +24,9 @@ export interface RealtimeOptions {
   readonly maxFrameBytes: number;
   readonly allowedOrigins: readonly string[] | undefined;
   readonly pingIntervalMs: number;
+  /** Open sockets per session and per user. */
+  readonly quota: SocketQuota;
+  readonly sessions: Pick<SessionWatch, 'confirm'>;
 }
 
 export interface Realtime {
@@ -103,13 +108,18 @@ export function attachRealtime(server: Server, options: RealtimeOptions): Realti
     checkHandshake(request);
     refuseWhenStopping();
     const session = await accounts.authenticate(wanted.sessionId);
+    options.quota.take(session, socket);
     const open: Opener =
       wanted.kind === 'stream'
         ? (ws, socket) => void new Stream(ws, socket, session, context).start()
         : await roomSocketOpener(session, wanted.roomId, wanted.after);
     // Shutdown may have begun while the checks ran: a socket opened now would miss the 1001.
     refuseWhenStopping();
-    wss.handleUpgrade(request, socket, head, (ws) => open(ws, socket));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      open(ws, socket);
+      // Now in the hub: a logout from here on closes it. One since the authentication did not.
+      void options.sessions.confirm(session.key);
+    });
   }
 
   /** Checks the membership; the socket will start live from the room's last message by default. */

@@ -45,6 +45,8 @@ class Recorder implements BusListener {
     this.wake?.();
   }
 
+  onResumed(): void {}
+
   /** Resolves once `done()` holds; fails the test after 5 s. */
   async until(done: () => boolean): Promise<void> {
     const deadline = Date.now() + 5000;

@@ -6,7 +6,8 @@ import { backends } from '../helpers/backends.js';
 import { type Cluster, REDIS_URL, redisSkip, startCluster } from '../helpers/cluster.js';
 import { createRoom, registerUsers, type TestUser } from '../helpers/http.js';
 import { shownOnline, untilShown } from '../helpers/presence.js';
-import { type PrivateRedis, redisServerSkip, startRedisServer } from '../helpers/redis-server.js';
+import { clusterOnPrivateRedis } from '../helpers/redis-cluster.js';
+import { redisServerSkip } from '../helpers/redis-server.js';
 import { ChatClient, type Frame } from '../helpers/ws.js';
 
 const GRACE_SECONDS = 1;
@@ -115,36 +116,22 @@ for (const backend of backends()) {
   describe(`presence while Redis is stopped and started (${backend.name})`, {
     skip: redisSkip || redisServerSkip,
   }, () => {
-    let redis: PrivateRedis;
-    let cluster: Cluster;
-    before(async () => {
-      redis = await startRedisServer();
-      cluster = await startCluster({
-        size: 2,
-        backend,
-        redisUrl: redis.url,
-        env: { PRESENCE_GRACE_SECONDS: String(GRACE_SECONDS) },
-      });
-    });
-    after(async () => {
-      await cluster?.close();
-      await redis?.stop();
-    });
+    const fault = clusterOnPrivateRedis(backend, { PRESENCE_GRACE_SECONDS: String(GRACE_SECONDS) });
 
     test('each node keeps counting its own users; once Redis is back they agree again', async () => {
-      const [alice, near, far] = await registerUsers(cluster.node(0).url, 3);
-      await createRoom(cluster.node(0).url, alice, [near, far]);
-      const watcher = await ChatClient.stream(cluster.node(0).wsUrl, alice.session);
+      const [alice, near, far] = await registerUsers(fault.cluster.node(0).url, 3);
+      await createRoom(fault.cluster.node(0).url, alice, [near, far]);
+      const watcher = await ChatClient.stream(fault.cluster.node(0).wsUrl, alice.session);
       await watcher.find((frame) => frame.type === 'ready');
-      await redis.stop();
+      await fault.redis.stop();
 
-      const nearStream = await ChatClient.stream(cluster.node(0).wsUrl, near.session);
+      const nearStream = await ChatClient.stream(fault.cluster.node(0).wsUrl, near.session);
       await untilShown(watcher, near.id, true);
-      const farStream = await ChatClient.stream(cluster.node(1).wsUrl, far.session);
+      const farStream = await ChatClient.stream(fault.cluster.node(1).wsUrl, far.session);
       const farReady = await farStream.find((frame) => frame.type === 'ready');
       assert.ok(!farReady.online.includes(near.id), 'node 2 cannot know of node 1 without Redis');
 
-      await redis.start();
+      await fault.redis.start();
       await untilShown(watcher, far.id, true, 20_000);
       await untilShown(farStream, alice.id, true, 20_000);
       await untilShown(farStream, near.id, true, 20_000);

@@ -1,20 +1,15 @@
 // Redis stops and comes back under a 2-node cluster: local sockets keep working, nothing is lost.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { opened, type Person, person } from '../../client/test/helpers/clients.js';
 import { backends } from '../helpers/backends.js';
 import { assertStoredOnce, sendBurst } from '../helpers/burst.js';
-import {
-  type Cluster,
-  fullHistory,
-  redisSkip,
-  startCluster,
-  withoutClientId,
-} from '../helpers/cluster.js';
+import { fullHistory, redisSkip, withoutClientId } from '../helpers/cluster.js';
 import { createRoom, registerUser, request, type TestUser } from '../helpers/http.js';
-import { type PrivateRedis, redisServerSkip, startRedisServer } from '../helpers/redis-server.js';
+import { clusterOnPrivateRedis } from '../helpers/redis-cluster.js';
+import { redisServerSkip } from '../helpers/redis-server.js';
 import { ChatClient, type Frame } from '../helpers/ws.js';
 
 /** Polls `check` until it holds; fails after 10 s. */
@@ -36,26 +31,17 @@ for (const backend of backends()) {
   describe(`redis stops and restarts (${backend.name})`, {
     skip: redisSkip || redisServerSkip,
   }, () => {
-    let redis: PrivateRedis;
-    let cluster: Cluster;
-    before(async () => {
-      redis = await startRedisServer();
-      cluster = await startCluster({ size: 2, backend, redisUrl: redis.url });
-    });
-    after(async () => {
-      await cluster?.close();
-      await redis?.stop();
-    });
+    const fault = clusterOnPrivateRedis(backend);
 
     const readiness = async (node: number) =>
-      (await request(cluster.node(node).url, 'GET', '/readyz')).status;
+      (await request(fault.cluster.node(node).url, 'GET', '/readyz')).status;
     const open = (node: number, roomId: number, user: TestUser, query = '') =>
-      ChatClient.open(cluster.node(node).wsUrl, roomId, user.session, { query });
+      ChatClient.open(fault.cluster.node(node).wsUrl, roomId, user.session, { query });
 
     /** Waits until `count` nodes listen to the room's channel on the restarted Redis. */
     async function subscribed(roomId: number, count: number): Promise<void> {
-      const client = new Redis(redis.url);
-      const channel = `${cluster.channelPrefix}room:${roomId}`;
+      const client = new Redis(fault.redis.url);
+      const channel = `${fault.cluster.channelPrefix}room:${roomId}`;
       try {
         await eventually(`${count} nodes subscribe to room ${roomId}`, async () => {
           const [, subscribers] = (await client.pubsub('NUMSUB', channel)) as [string, number];
@@ -67,7 +53,7 @@ for (const backend of backends()) {
     }
 
     test('local delivery goes on, /readyz says 503, and everything arrives once Redis is back', async () => {
-      const url = (node: number) => cluster.node(node).url;
+      const url = (node: number) => fault.cluster.node(node).url;
       const [alice, bob, erin] = await Promise.all([0, 0, 0].map(() => registerUser(url(0))));
       const [carol, dave, frank] = await Promise.all([1, 1, 1].map(() => registerUser(url(1))));
       const roomId = await createRoom(url(0), alice as TestUser, [bob, carol, dave] as TestUser[]);
@@ -81,7 +67,7 @@ for (const backend of backends()) {
       const [first] = await daveOn2.waitFor(1);
       await Promise.all([bobOn1.waitFor(1), carolOn2.waitFor(1)]);
 
-      await redis.stop();
+      await fault.redis.stop();
       for (const node of [0, 1]) {
         await eventually(
           `node ${node + 1} is not ready`,
@@ -104,7 +90,7 @@ for (const backend of backends()) {
       aliceInOther.send({ text: 'to erin, during the outage' });
       assert.equal((await erinOn1.next()).text, 'to erin, during the outage');
 
-      await redis.start();
+      await fault.redis.start();
       for (const node of [0, 1]) {
         await eventually(
           `node ${node + 1} is ready again`,
@@ -133,16 +119,17 @@ for (const backend of backends()) {
       const clients = [aliceOn1, bobOn1, carolOn2, daveAgain, erinOn1, aliceInOther, frankOn2];
       await Promise.all(clients.map((client) => client.close()));
     });
-
     test('a burst from both nodes while Redis stops and starts: every receiver gets it all, once, in order', async () => {
-      const people = await Promise.all([0, 1, 0, 1].map((node) => person(cluster.node(node).url)));
+      const people = await Promise.all(
+        [0, 1, 0, 1].map((node) => person(fault.cluster.node(node).url)),
+      );
       const [alice, bob, carol, dave] = people as [Person, Person, Person, Person];
       const room = await alice.client.createRoom(people.slice(1).map((member) => member.user.id));
       const senders = [alice, bob].map((sender) => sender.client.roomSocket(room.id));
       await Promise.all(senders.map(opened));
       const receivers = await Promise.all(
         [carol, dave].map((receiver, node) =>
-          ChatClient.open(cluster.node(node).wsUrl, room.id, receiver.client.session),
+          ChatClient.open(fault.cluster.node(node).wsUrl, room.id, receiver.client.session),
         ),
       );
       const bursts = await Promise.all(
@@ -153,9 +140,9 @@ for (const backend of backends()) {
             send: (text) => socket.send(text),
             ...(index === 0 && {
               fault: async () => {
-                await redis.stop();
+                await fault.redis.stop();
                 await sleep(1000);
-                await redis.start();
+                await fault.redis.start();
               },
             }),
           }),
@@ -167,7 +154,7 @@ for (const backend of backends()) {
         senders.map((socket, index) => socket.send(`last ${index}`)),
       );
       const history = await fullHistory(
-        cluster.node(0).url,
+        fault.cluster.node(0).url,
         alice.client.session as string,
         room.id,
       );

@@ -110,6 +110,23 @@ describe('Accounts', () => {
     await rejectsWith(accounts.authenticate(sessionId), 'unauthorized');
   });
 
+  test('stillLive reads the store, not the cache; use keeps the session alive', async () => {
+    const { sessionId } = await accounts.register('Вася', 'pass:word1');
+    const { key } = await accounts.authenticate(sessionId);
+    now += IDLE - 1;
+    assert.equal(await accounts.stillLive(key, true), true);
+    now += IDLE - 1;
+    assert.equal(await accounts.stillLive(key, false), true, 'the use above counted');
+    now += 2;
+    assert.equal(await accounts.stillLive(key, false), false, 'idle too long');
+
+    const other = await accounts.register('Петя', 'pass:word1');
+    const session = await accounts.authenticate(other.sessionId);
+    await store.deleteSession(session.key);
+    assert.equal(await accounts.stillLive(session.key, true), false, 'deleted, though cached');
+    await rejectsWith(accounts.authenticate(other.sessionId), 'unauthorized');
+  });
+
   test('an account registered before look-alikes folded keeps logging in under its old key', async () => {
     const login = 'ｔａｒｏ';
     await store.createUser(login, legacyLoginKey(login), 'plain:pass:word1', now);

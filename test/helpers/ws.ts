@@ -140,6 +140,17 @@ export class ChatClient {
     return this.received.length === before;
   }
 
+  /** The close code the server sends within `ms`, or undefined if the socket stays open that long. */
+  async closedWithin(ms = 10_000): Promise<number | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const stillOpen = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+    });
+    const code = await Promise.race([this.closed, stillOpen]);
+    clearTimeout(timer);
+    return code;
+  }
+
   close(): Promise<number> {
     this.socket.close();
     return this.closed;

@@ -20,7 +20,7 @@ interface SendBody {
 }
 
 export function messageRoutes(app: FastifyInstance, services: HttpServices): void {
-  const { rooms, messages, readMarkers, sendLimiter } = services;
+  const { rooms, messages, readMarkers, sendLimiter, userRate } = services;
   const onRequest = sessionHook(services.accounts);
 
   app.get<{ Params: RoomParams; Querystring: HistoryQuery }>(
@@ -46,6 +46,7 @@ export function messageRoutes(app: FastifyInstance, services: HttpServices): voi
       const { user, key } = sessionOf(request);
       const roomId = await rooms.requireMember(user.id, request.params.id);
       sendLimiter.take(key);
+      userRate.take(user.id);
       const clientId = request.body.client_id ?? null;
       const stored = await messages.post({
         roomId,
