@@ -4,6 +4,7 @@
 import { randomInt } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
+import { defaultValue, type SettingName } from '../../src/config.js';
 import { inParallel } from '../targets/http-client.js';
 
 export interface AttackTarget {
@@ -33,6 +34,27 @@ export const ATTACK_NAMES = [
   'brute-force',
 ] as const;
 export type AttackName = (typeof ATTACK_NAMES)[number];
+
+/** The limits test and bench servers widen for their own load. */
+const WIDENED_LIMITS: SettingName[] = [
+  'WS_MESSAGES_PER_SECOND',
+  'USER_MESSAGES_PER_SECOND',
+  'USER_MESSAGE_BURST',
+  'WS_SOCKETS_PER_SESSION',
+  'WS_SOCKETS_PER_USER',
+  'ROOM_CREATIONS_PER_MINUTE',
+  'ROOMS_CREATED_MAX',
+  'WS_MAX_BUFFERED_BYTES',
+];
+
+/**
+ * The environment of a server under attack: those limits back at the server's defaults, and the
+ * address of a request taken from X-Forwarded-For, so a brute force can come from many addresses.
+ */
+export const ATTACKED_SERVER_ENV: Record<string, string> = {
+  ...Object.fromEntries(WIDENED_LIMITS.map((name) => [name, defaultValue(name) as string])),
+  TRUST_PROXY: 'true',
+};
 
 /** How hard each attack pushes. */
 export const ATTACK_SIZE = {

@@ -6,7 +6,12 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import type { AttackAnswer, AttackCommand } from '../load/attack-process.js';
-import { ATTACK_NAMES, type AttackName, type AttackReport } from '../load/attacks.js';
+import {
+  ATTACK_NAMES,
+  ATTACKED_SERVER_ENV,
+  type AttackName,
+  type AttackReport,
+} from '../load/attacks.js';
 import {
   type ChatServerTarget,
   PASSWORD,
@@ -18,14 +23,6 @@ import { openDescriptors } from '../targets/processes.js';
 import type { Figure, Scenario, ScenarioOutcome } from './context.js';
 
 const ATTACK_FILE = new URL('../load/attack-process.ts', import.meta.url);
-/** The server's own defaults where the bench widens them, and a proxy's addresses trusted. */
-const DEFAULT_LIMITS = {
-  WS_MESSAGES_PER_SECOND: '20',
-  ROOM_CREATIONS_PER_MINUTE: '30',
-  ROOMS_CREATED_MAX: '5000',
-  WS_MAX_BUFFERED_BYTES: '1048576',
-  TRUST_PROXY: 'true',
-};
 const GOOD_PAIRS = 4;
 /** Each good client asks, then waits this long: 10 requests and 10 sends per second. */
 const PACE_MS = 100;
@@ -169,7 +166,7 @@ export const abuse: Scenario = {
   description: `good clients' p99 during each attack (${ATTACK_NAMES.join(', ')}) vs just before`,
   async run(context): Promise<ScenarioOutcome> {
     const seconds = context.full ? 15 : 5;
-    const server = await startChatServer({ args: context.serverArgs, env: DEFAULT_LIMITS });
+    const server = await startChatServer({ args: context.serverArgs, env: ATTACKED_SERVER_ENV });
     try {
       const pairs = await Promise.all(
         Array.from({ length: GOOD_PAIRS }, (_, n) => goodPair(server, n)),
