@@ -1,5 +1,6 @@
-// What the soak watches on the server, read from its /metrics as a scraper would: memory, event-loop
-// lag, handles and descriptors; and the slope of each over the run.
+// What the soak watches on the server, read from its /metrics as a scraper would: resident memory,
+// event-loop lag, handles and descriptors (not the heap: its saw-tooth hides a trend in a short
+// run); and the slope of each over the run.
 
 export interface Sample {
   /** Seconds since the traffic started. */
@@ -10,7 +11,6 @@ export interface Sample {
 /** Each watched quantity: its Prometheus metric, its unit for the report, a scale from it. */
 export const WATCHED = {
   rss: { metric: 'process_resident_memory_bytes', unit: 'MiB', scale: 1 / 2 ** 20 },
-  heap: { metric: 'nodejs_heap_size_used_bytes', unit: 'MiB', scale: 1 / 2 ** 20 },
   lagP99: { metric: 'nodejs_eventloop_lag_p99_seconds', unit: 'ms', scale: 1000 },
   handles: { metric: 'nodejs_active_handles_total', unit: '', scale: 1 },
   descriptors: { metric: 'process_open_fds', unit: '', scale: 1 },
