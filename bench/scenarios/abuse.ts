@@ -20,6 +20,7 @@ import {
 } from '../targets/chat-server.js';
 import { postJson } from '../targets/http-client.js';
 import { openDescriptors } from '../targets/processes.js';
+import { chatUrl } from '../targets/target.js';
 import type { Figure, Scenario, ScenarioOutcome } from './context.js';
 
 const ATTACK_FILE = new URL('../load/attack-process.ts', import.meta.url);
@@ -59,9 +60,7 @@ async function goodPair(server: ChatServerTarget, index: number): Promise<GoodPa
     { users: [{ id: other.userId }] },
     sender.sessionId,
   );
-  const socket = new WebSocket(
-    `${server.wsBase}/v1/rooms/${id}/chat?session_id=${sender.sessionId}`,
-  );
+  const socket = new WebSocket(chatUrl(server, id, sender.sessionId));
   await once(socket, 'open');
   const acks = new Map<string, (stored: boolean) => void>();
   socket.on('message', (data) => {

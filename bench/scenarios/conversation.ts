@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startPrecomputedBaseline } from '../targets/baselines.js';
-import { type ChatServerTarget, startChatServer } from '../targets/chat-server.js';
+import {
+  type ChatServerTarget,
+  type RegisteredUser,
+  startChatServer,
+} from '../targets/chat-server.js';
 import { inParallel, postJson } from '../targets/http-client.js';
 import type { Started } from '../targets/processes.js';
 import type { Figure, Scenario, ScenarioOutcome } from './context.js';
@@ -20,11 +24,9 @@ const OTHERS = 20;
 const CONNECTIONS = 10;
 const SEED_CONCURRENCY = 16;
 
-type User = Awaited<ReturnType<ChatServerTarget['register']>>;
-
 interface Seeded {
-  readonly reader: User;
-  readonly sender: User;
+  readonly reader: RegisteredUser;
+  readonly sender: RegisteredUser;
   readonly historyRoom: number;
   /** Rooms of the sender with nobody else connected: one per socket sender, the first for HTTP. */
   readonly sendRooms: number[];
@@ -50,7 +52,7 @@ async function seed(server: ChatServerTarget): Promise<Seeded> {
       body,
       reader.sessionId,
     );
-    return { id: room.id, author: members[0] as User };
+    return { id: room.id, author: members[0] as RegisteredUser };
   });
   const sends = rooms.flatMap((room) =>
     Array.from({ length: UNREAD_PER_ROOM }, (_, index) => ({ room, index })),

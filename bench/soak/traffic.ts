@@ -6,8 +6,7 @@ import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import type { ChatServerTarget } from '../targets/chat-server.js';
-import { PASSWORD } from '../targets/chat-server.js';
+import { type ChatServerTarget, PASSWORD, type RegisteredUser } from '../targets/chat-server.js';
 import { inParallel, postJson } from '../targets/http-client.js';
 
 const USERS = 12;
@@ -16,8 +15,6 @@ const SEND_EVERY_MS = 250;
 const READ_EVERY_MS = 500;
 const RECONNECT_EVERY_MS = 2000;
 const NEW_DEVICE_EVERY_MS = 5000;
-
-type User = Awaited<ReturnType<ChatServerTarget['register']>>;
 
 export interface TrafficCounts {
   sent: number;
@@ -31,7 +28,7 @@ export interface TrafficCounts {
 }
 
 interface Seat {
-  readonly user: User;
+  readonly user: RegisteredUser;
   readonly roomId: number;
   socket: WebSocket;
   lastId: number;
@@ -52,11 +49,11 @@ function streamUrl(server: ChatServerTarget, sessionId: string): string {
 }
 
 /** Rooms of ROOM_SIZE consecutive users, around the circle: each user is in ROOM_SIZE rooms. */
-async function seatUsers(server: ChatServerTarget, users: User[]): Promise<Seat[]> {
+async function seatUsers(server: ChatServerTarget, users: RegisteredUser[]): Promise<Seat[]> {
   const rooms = await inParallel(users, 4, async (owner, index) => {
     const others = Array.from(
       { length: ROOM_SIZE - 1 },
-      (_, k) => users[(index + k + 1) % USERS] as User,
+      (_, k) => users[(index + k + 1) % USERS] as RegisteredUser,
     );
     const body = { users: others.map((other) => ({ id: other.userId })) };
     const room = await postJson<{ id: number }>(

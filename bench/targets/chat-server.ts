@@ -51,6 +51,9 @@ export interface ChatServerTarget extends WsTarget {
   register(name: string): Promise<{ login: string; userId: number; sessionId: string }>;
 }
 
+/** A user a scenario registered: id, login and session. */
+export type RegisteredUser = Awaited<ReturnType<ChatServerTarget['register']>>;
+
 export async function startChatServer(start: ServerStart): Promise<ChatServerTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'e-chat-bench-'));
   const databaseUrl = start.databaseUrl ?? `sqlite:${join(dir, 'chat.db')}`;
