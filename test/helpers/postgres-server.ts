@@ -51,12 +51,17 @@ export interface PrivatePostgres {
   destroy(): Promise<void>;
 }
 
-function tool(name: string, args: string[]): Promise<unknown> {
+/** The command line of one of PostgreSQL's programs, as the account that may run it. */
+function commandLine(name: string, args: string[]): [string, string[]] {
   const command = join(BIN as string, name);
-  const [file, ...rest] = RUNS_AS_ROOT
-    ? ['runuser', '-u', SERVICE_ACCOUNT, '--', command, ...args]
-    : [command, ...args];
-  return run(file as string, rest, deadline(60_000));
+  return RUNS_AS_ROOT
+    ? ['runuser', ['-u', SERVICE_ACCOUNT, '--', command, ...args]]
+    : [command, args];
+}
+
+function tool(name: string, args: string[]): Promise<unknown> {
+  const [file, rest] = commandLine(name, args);
+  return run(file, rest, deadline(60_000));
 }
 
 export async function startPostgresServer(): Promise<PrivatePostgres> {
@@ -71,6 +76,12 @@ export async function startPostgresServer(): Promise<PrivatePostgres> {
   const stop = () => tool('pg_ctl', ['stop', '-w', '-D', data, '-m', 'immediate']);
   await start();
   let running = true;
+  // pg_ctl leaves the server running on its own: a test process that dies takes it down too.
+  const stopOnExit = () => {
+    const [file, rest] = commandLine('pg_ctl', ['stop', '-D', data, '-m', 'immediate']);
+    if (running) spawnSync(file, rest, deadline(30_000));
+  };
+  process.once('exit', stopOnExit);
   return {
     url: `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`,
     async stop() {
@@ -82,6 +93,7 @@ export async function startPostgresServer(): Promise<PrivatePostgres> {
       running = true;
     },
     async destroy() {
+      process.off('exit', stopOnExit);
       if (running) await stop();
       dir.cleanup();
     },
