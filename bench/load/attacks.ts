@@ -5,7 +5,7 @@ import { randomInt } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { defaultValue, type SettingName } from '../../src/config.js';
-import { inParallel } from '../targets/http-client.js';
+import { inParallel } from '../targets/in-parallel.js';
 
 export interface AttackTarget {
   readonly httpBase: string;

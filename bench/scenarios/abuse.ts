@@ -18,7 +18,6 @@ import {
   RUN_ID,
   startChatServer,
 } from '../targets/chat-server.js';
-import { postJson } from '../targets/http-client.js';
 import { openDescriptors } from '../targets/processes.js';
 import { chatUrl } from '../targets/target.js';
 import type { Figure, Scenario, ScenarioOutcome } from './context.js';
@@ -54,12 +53,7 @@ async function goodPair(server: ChatServerTarget, index: number): Promise<GoodPa
     server.register(`good_${index}`),
     server.register(`good_${index}_peer`),
   ]);
-  const { id } = await postJson<{ id: number }>(
-    server.httpBase,
-    '/v1/rooms',
-    { users: [{ id: other.userId }] },
-    sender.sessionId,
-  );
+  const { id } = await sender.client.createRoom([other.userId]);
   const socket = new WebSocket(chatUrl(server, id, sender.sessionId));
   await once(socket, 'open');
   const acks = new Map<string, (stored: boolean) => void>();

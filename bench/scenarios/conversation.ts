@@ -7,12 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startPrecomputedBaseline } from '../targets/baselines.js';
-import {
-  type ChatServerTarget,
-  type RegisteredUser,
-  startChatServer,
-} from '../targets/chat-server.js';
-import { inParallel, postJson } from '../targets/http-client.js';
+import { type BenchUser, type ChatServerTarget, startChatServer } from '../targets/chat-server.js';
+import { inParallel } from '../targets/in-parallel.js';
 import type { Started } from '../targets/processes.js';
 import type { Figure, Scenario, ScenarioOutcome } from './context.js';
 import { describeHttp, type HttpResult, httpLoad } from './http-load.js';
@@ -25,8 +21,8 @@ const CONNECTIONS = 10;
 const SEED_CONCURRENCY = 16;
 
 interface Seeded {
-  readonly reader: RegisteredUser;
-  readonly sender: RegisteredUser;
+  readonly reader: BenchUser;
+  readonly sender: BenchUser;
   readonly historyRoom: number;
   /** Rooms of the sender with nobody else connected: one per socket sender, the first for HTTP. */
   readonly sendRooms: number[];
@@ -45,34 +41,18 @@ async function seed(server: ChatServerTarget): Promise<Seeded> {
     ...others.slice(index + 1).map((second) => [first, second]),
   ]);
   const rooms = await inParallel(memberSets.slice(0, ROOMS), SEED_CONCURRENCY, async (members) => {
-    const body = { users: members.map((member) => ({ id: member.userId })) };
-    const room = await postJson<{ id: number }>(
-      server.httpBase,
-      '/v1/rooms',
-      body,
-      reader.sessionId,
-    );
-    return { id: room.id, author: members[0] as RegisteredUser };
+    const room = await reader.client.createRoom(members.map((member) => member.userId));
+    return { id: room.id, author: members[0] as BenchUser };
   });
   const sends = rooms.flatMap((room) =>
     Array.from({ length: UNREAD_PER_ROOM }, (_, index) => ({ room, index })),
   );
   await inParallel(sends, SEED_CONCURRENCY, ({ room, index }) =>
-    postJson(
-      server.httpBase,
-      `/v1/rooms/${room.id}/messages`,
-      { text: `message ${index + 1} of the history page` },
-      room.author.sessionId,
-    ),
+    room.author.client.send(room.id, `message ${index + 1} of the history page`),
   );
   const sender = await server.register('conv_sender');
   const sendRooms = await inParallel(others.slice(0, CONNECTIONS), SEED_CONCURRENCY, (other) =>
-    postJson<{ id: number }>(
-      server.httpBase,
-      '/v1/rooms',
-      { users: [{ id: other.userId }] },
-      sender.sessionId,
-    ).then((room) => room.id),
+    sender.client.createRoom([other.userId]).then((room) => room.id),
   );
   return { reader, sender, historyRoom: rooms[0]?.id as number, sendRooms };
 }

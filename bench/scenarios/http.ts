@@ -3,7 +3,6 @@
 import WebSocket from 'ws';
 import { startHttpBaseline } from '../targets/baselines.js';
 import { type ChatServerTarget, startChatServer } from '../targets/chat-server.js';
-import { postJson } from '../targets/http-client.js';
 import type { Started } from '../targets/processes.js';
 import type { Figure, Scenario, ScenarioOutcome } from './context.js';
 import { describeHttp, type HttpResult, httpLoad } from './http-load.js';
@@ -15,12 +14,7 @@ const CONNECTIONS = 10;
 async function seedRoom(server: ChatServerTarget): Promise<{ roomId: number; sessionId: string }> {
   const owner = await server.register('http_owner');
   const other = await server.register('http_other');
-  const { id: roomId } = await postJson<{ id: number }>(
-    server.httpBase,
-    '/v1/rooms',
-    { users: [{ id: other.userId }] },
-    owner.sessionId,
-  );
+  const { id: roomId } = await owner.client.createRoom([other.userId]);
   const ws = new WebSocket(
     `${server.wsBase}/v1/rooms/${roomId}/chat?session_id=${owner.sessionId}`,
   );

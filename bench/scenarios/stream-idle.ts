@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoadGenerator } from '../load/generator.js';
 import type { ConnectionSpec } from '../load/protocol.js';
-import { type ChatServerTarget, startChatServer } from '../targets/chat-server.js';
-import { inParallel, postJson } from '../targets/http-client.js';
+import { type BenchUser, type ChatServerTarget, startChatServer } from '../targets/chat-server.js';
+import { inParallel } from '../targets/in-parallel.js';
 import { INSPECT_FLAG } from '../targets/inspector.js';
 import { chatUrl, streamUrl } from '../targets/target.js';
 import type { BenchContext, Scenario, ScenarioOutcome } from './context.js';
@@ -18,9 +18,7 @@ const ROOMS_PER_USER = 20;
 const ROOM_SIZE = 10;
 const CONCURRENCY = 8;
 
-interface User {
-  readonly userId: number;
-  readonly sessionId: string;
+interface User extends BenchUser {
   /** The first room the user was put in: where its room socket goes. */
   firstRoom: number;
 }
@@ -50,12 +48,7 @@ async function provision(target: ChatServerTarget): Promise<User[]> {
   }
   await inParallel(groups, CONCURRENCY, async ([owner, ...others]) => {
     if (!owner) return;
-    const { id } = await postJson<{ id: number }>(
-      target.httpBase,
-      '/v1/rooms',
-      { users: others.map((member) => ({ id: member.userId })) },
-      owner.sessionId,
-    );
+    const { id } = await owner.client.createRoom(others.map((member) => member.userId));
     for (const member of [owner, ...others]) member.firstRoom ||= id;
   });
   return users;

@@ -6,8 +6,9 @@ import { randomInt } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
-import { type ChatServerTarget, PASSWORD, type RegisteredUser } from '../targets/chat-server.js';
-import { inParallel, postJson } from '../targets/http-client.js';
+import { ChatClient } from '../../client/src/index.js';
+import { type BenchUser, type ChatServerTarget, PASSWORD } from '../targets/chat-server.js';
+import { inParallel } from '../targets/in-parallel.js';
 
 const USERS = 12;
 const ROOM_SIZE = 3;
@@ -28,7 +29,7 @@ export interface TrafficCounts {
 }
 
 interface Seat {
-  readonly user: RegisteredUser;
+  readonly user: BenchUser;
   readonly roomId: number;
   socket: WebSocket;
   lastId: number;
@@ -49,19 +50,13 @@ function streamUrl(server: ChatServerTarget, sessionId: string): string {
 }
 
 /** Rooms of ROOM_SIZE consecutive users, around the circle: each user is in ROOM_SIZE rooms. */
-async function seatUsers(server: ChatServerTarget, users: RegisteredUser[]): Promise<Seat[]> {
+async function seatUsers(users: BenchUser[]): Promise<Seat[]> {
   const rooms = await inParallel(users, 4, async (owner, index) => {
     const others = Array.from(
       { length: ROOM_SIZE - 1 },
-      (_, k) => users[(index + k + 1) % USERS] as RegisteredUser,
+      (_, k) => users[(index + k + 1) % USERS] as BenchUser,
     );
-    const body = { users: others.map((other) => ({ id: other.userId })) };
-    const room = await postJson<{ id: number }>(
-      server.httpBase,
-      '/v1/rooms',
-      body,
-      owner.sessionId,
-    );
+    const room = await owner.client.createRoom(others.map((other) => other.userId));
     return { id: room.id, members: [owner, ...others] };
   });
   return rooms.flatMap((room) =>
@@ -135,7 +130,7 @@ export function startTraffic(server: ChatServerTarget) {
       4,
       (name) => server.register(name),
     );
-    const seats = await seatUsers(server, users);
+    const seats = await seatUsers(users);
     await Promise.all(seats.map(connect));
     for (const user of users) {
       const stream = await open(streamUrl(server, user.sessionId));
@@ -180,14 +175,7 @@ export function startTraffic(server: ChatServerTarget) {
     });
     every(NEW_DEVICE_EVERY_MS, async () => {
       const { login } = pick(users);
-      const { session_id: sessionId } = await postJson<{ session_id: string }>(
-        server.httpBase,
-        '/v1/login',
-        {
-          login,
-          password: PASSWORD,
-        },
-      );
+      const sessionId = await new ChatClient({ baseUrl: server.httpBase }).login(login, PASSWORD);
       const stream = await open(streamUrl(server, sessionId));
       const closed = once(stream, 'close');
       await http('POST', '/v1/logout', sessionId, {});

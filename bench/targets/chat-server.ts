@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getJson, inParallel, postJson } from './http-client.js';
+import { ChatClient } from '../../client/src/index.js';
+import { inParallel } from './in-parallel.js';
 import { freePort, startProcess } from './processes.js';
 import type { RoomPlan, WsTarget } from './target.js';
 
@@ -44,15 +45,20 @@ export interface ServerStart {
   readonly name?: string;
 }
 
+/** A user of the run: the client library logged in as them, for setting the scene up. */
+export interface BenchUser {
+  readonly login: string;
+  readonly userId: number;
+  readonly sessionId: string;
+  readonly client: ChatClient;
+}
+
 export interface ChatServerTarget extends WsTarget {
   readonly httpBase: string;
   readonly databaseUrl: string;
   /** Registers a user under a login made unique to this run from `name`. */
-  register(name: string): Promise<{ login: string; userId: number; sessionId: string }>;
+  register(name: string): Promise<BenchUser>;
 }
-
-/** A user a scenario registered: id, login and session. */
-export type RegisteredUser = Awaited<ReturnType<ChatServerTarget['register']>>;
 
 export async function startChatServer(start: ServerStart): Promise<ChatServerTarget> {
   const dir = mkdtempSync(join(tmpdir(), 'e-chat-bench-'));
@@ -67,15 +73,12 @@ export async function startChatServer(start: ServerStart): Promise<ChatServerTar
   const httpBase = `http://127.0.0.1:${port}`;
   let registered = 0;
 
-  const register = async (name: string) => {
+  const register = async (name: string): Promise<BenchUser> => {
     const login = `${name}_${RUN_ID}`;
-    const { session_id: sessionId } = await postJson<{ session_id: string }>(
-      httpBase,
-      '/v1/register',
-      { login, password: PASSWORD },
-    );
-    const { id } = await getJson<{ id: number }>(httpBase, '/v1/info', sessionId);
-    return { login, userId: id, sessionId };
+    const client = new ChatClient({ baseUrl: httpBase });
+    const sessionId = await client.register(login, PASSWORD);
+    const { id } = await client.info();
+    return { login, userId: id, sessionId, client };
   };
 
   return {
@@ -101,12 +104,7 @@ export async function startChatServer(start: ServerStart): Promise<ChatServerTar
         async (members) => {
           const [owner, ...others] = members;
           if (!owner) throw new Error('a room needs a member');
-          const { id } = await postJson<{ id: number }>(
-            httpBase,
-            '/v1/rooms',
-            { users: others.map((member) => ({ id: member.userId })) },
-            owner.sessionId,
-          );
+          const { id } = await owner.client.createRoom(others.map((member) => member.userId));
           return { id, members };
         },
       );

@@ -70,6 +70,15 @@ export function loginKey(text: string): string {
   return foldCase(text, 'NFKC');
 }
 
+/**
+ * The key a search compares: the login key with ё read as е, as Russian writing often does
+ * (`Петр` finds `Пётр`). Only searches fold it: `Пётр` and `Петр` stay two logins.
+ * The stores fold their `login_key` column the same way (`replace(login_key, 'ё', 'е')`).
+ */
+export function searchKey(text: string): string {
+  return loginKey(text).replaceAll('ё', 'е');
+}
+
 /** The key of accounts registered before compatibility forms were folded: their rows keep it. */
 export function legacyLoginKey(text: string): string {
   return foldCase(text, 'NFC');

@@ -1,6 +1,6 @@
 // Looking users up by a piece of their login.
 
-import { loginKey } from './login.js';
+import { searchKey } from './login.js';
 import type { UserStore } from './ports/users.js';
 import type { User } from './types.js';
 
@@ -10,9 +10,9 @@ export const USER_SEARCH_MAX_LIMIT = 200;
 export class Users {
   constructor(private readonly store: UserStore) {}
 
-  /** Case-insensitive substring search; an empty query finds nobody, never everybody. */
+  /** Case-insensitive substring search, ё and е alike; an empty query finds nobody, never everybody. */
   search(query: string | undefined, limit = USER_SEARCH_DEFAULT_LIMIT): Promise<User[]> {
-    const key = loginKey((query ?? '').toWellFormed()).replaceAll('\u0000', '');
+    const key = searchKey((query ?? '').toWellFormed()).replaceAll('\u0000', '');
     if (key === '') return Promise.resolve([]);
     return this.store.searchUsers(key, limit);
   }

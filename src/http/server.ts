@@ -8,11 +8,13 @@ import { useJsonBodies } from './body.js';
 import { errorServerOptions, useErrorHandler } from './error-handler.js';
 import { loggerOptions } from './logging.js';
 import { answerOtherMethods, recordRoutes } from './method-not-allowed.js';
+import { useOpenApi } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
+import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
-import { streamRoutes } from './routes/stream.js';
+import { socketRoutes } from './routes/sockets.js';
 import { userRoutes } from './routes/users.js';
 import { webRoutes } from './routes/web.js';
 import type { HttpServices } from './services.js';
@@ -69,13 +71,16 @@ export async function buildHttpServer(
   useApiHeaders(app);
   refuseWhileClosing(app);
 
+  // Before any route: the document is generated from the routes declared after it.
+  await useOpenApi(app);
   const routes = recordRoutes(app);
   accountRoutes(app, services);
   userRoutes(app, services);
   roomRoutes(app, services);
   messageRoutes(app, services);
-  streamRoutes(app);
+  socketRoutes(app);
   healthRoutes(app, services);
+  await docsRoutes(app);
   await webRoutes(app);
   answerOtherMethods(app, routes);
   return app;

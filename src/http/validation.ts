@@ -2,6 +2,9 @@
 import { Ajv, type Options } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 
+/** Our keyword for URL numbers; not JSON Schema, so the API document leaves it out. */
+export const FINITE_KEYWORD = 'finite';
+
 const shared: Options = { useDefaults: true, removeAdditional: false, allErrors: false };
 
 export function useSchemaValidation(app: FastifyInstance): void {
@@ -9,7 +12,7 @@ export function useSchemaValidation(app: FastifyInstance): void {
   const urlAjv = new Ajv({ ...shared, coerceTypes: true });
   // Ajv coerces "Infinity" to a number and then skips minimum/maximum for it: refuse it here.
   urlAjv.addKeyword({
-    keyword: 'finite',
+    keyword: FINITE_KEYWORD,
     schemaType: 'boolean',
     validate: (_schema: boolean, value: unknown) => Number.isFinite(value),
     errors: false,

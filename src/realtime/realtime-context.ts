@@ -5,11 +5,13 @@ import type { RoomFeed } from '../domain/message-flow.js';
 import type { Messages } from '../domain/messages.js';
 import { type PresencePort, presenceOff } from '../domain/presence.js';
 import type { UserRate } from '../domain/user-rate.js';
-import type { ErrorCode } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { FrameRate } from './frame-rate.js';
 import type { Hub } from './hub.js';
 import type { OutboundLimits } from './outbound.js';
+
+/** Why a client frame is refused before it is read, on either kind of socket. */
+export type FrameRefusal = 'unavailable' | 'too_many_requests';
 
 /** Where a stream's `typing` frame goes once it is known to name one of the user's rooms. */
 export interface TypingRelay {
@@ -53,14 +55,14 @@ export class RealtimeContext {
   }
 
   /** Why a client frame of `session` is refused before it is acted on, if it is; counts it against `rate`. */
-  refusal(rate: FrameRate, session: Session): ErrorCode | undefined {
+  refusal(rate: FrameRate, session: Session): FrameRefusal | undefined {
     if (!this.accepting) return 'unavailable';
     this.sessions?.sessionUsed(session.key);
     return rate.exceeded() ? 'too_many_requests' : undefined;
   }
 
   /** Why a message of `session` is refused although its frame passed, if it is: the user's rate. */
-  messageRefusal(session: Session): ErrorCode | undefined {
+  messageRefusal(session: Session): FrameRefusal | undefined {
     return this.limits.userRate.tryTake(session.user.id) ? undefined : 'too_many_requests';
   }
 }

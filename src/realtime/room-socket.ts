@@ -5,11 +5,10 @@ import type { WebSocket } from 'ws';
 import type { Session } from '../domain/accounts.js';
 import type { RoomEvent } from '../domain/bus.js';
 import { toMessageJson } from '../domain/messages.js';
-import { AppError, type ErrorCode } from '../errors.js';
 import { CatchUp } from './catch-up.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Delivery } from './delivery.js';
-import { ackFrame, errorFrame, parseFrame } from './frames.js';
+import { ackFrame, errorFrame, parseFrame, type RoomSocketError, sendFailure } from './frames.js';
 import type { HubMember } from './hub-member.js';
 import type { RealtimeContext } from './realtime-context.js';
 import { SocketMember } from './socket-member.js';
@@ -103,9 +102,7 @@ export class RoomSocket extends SocketMember implements HubMember {
           this.out.send(ackFrame(JSON.stringify(toMessageJson(stored)), clientId));
         }
       },
-      (error: unknown) => {
-        this.sendError(error instanceof AppError ? error.code : 'unavailable', clientId);
-      },
+      (error: unknown) => this.sendError(sendFailure(error), clientId),
     );
   }
 
@@ -113,7 +110,7 @@ export class RoomSocket extends SocketMember implements HubMember {
     this.context.hub.remove(this);
   }
 
-  private sendError(code: ErrorCode, clientId: string | null): void {
+  private sendError(code: RoomSocketError, clientId: string | null): void {
     this.out.send(errorFrame(code, clientId));
   }
 

@@ -6,12 +6,22 @@ import type { TypingSignal } from '../domain/typing.js';
 import type { ErrorCode } from '../errors.js';
 import { isObject } from './frames.js';
 
+/** Every code a stream's error frame can carry (the protocol document lists these). */
+export const STREAM_ERRORS = [
+  'invalid_json',
+  'room_not_found',
+  'too_many_requests',
+  'unavailable',
+] as const satisfies readonly ErrorCode[];
+
+export type StreamError = (typeof STREAM_ERRORS)[number];
+
 /** A client frame the stream understands; every `type` has its own shape. */
 export type StreamRequest = { readonly type: 'typing'; readonly roomId: number };
 
 export type ParsedStreamFrame =
   | { readonly ok: true; readonly request: StreamRequest; readonly clientId: string | null }
-  | { readonly ok: false; readonly code: ErrorCode; readonly clientId: string | null };
+  | { readonly ok: false; readonly code: 'invalid_json'; readonly clientId: string | null };
 
 const invalid = (clientId: string | null = null): ParsedStreamFrame => ({
   ok: false,
@@ -73,7 +83,7 @@ export function presenceFrame(change: PresenceChange): string {
   return JSON.stringify({ type: 'presence', user_id: change.userId, online: change.online });
 }
 
-export function streamErrorFrame(code: ErrorCode, clientId: string | null): string {
+export function streamErrorFrame(code: StreamError, clientId: string | null): string {
   const frame = { type: 'error', error: { code } };
   return JSON.stringify(clientId === null ? frame : { ...frame, client_id: clientId });
 }

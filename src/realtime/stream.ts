@@ -1,7 +1,6 @@
 // One device's stream: a member of every room of its user. `ready` once every room's fan-out
 // includes it, then messages, new rooms and read markers; client frames are checked and routed.
 import type { RoomEvent } from '../domain/bus.js';
-import type { ErrorCode } from '../errors.js';
 import { CatchUp } from './catch-up.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Delivery } from './delivery.js';
@@ -11,6 +10,7 @@ import {
   parseStreamFrame,
   readyFrame,
   roomFrame,
+  type StreamError,
   type StreamRequest,
   streamErrorFrame,
 } from './stream-frames.js';
@@ -123,7 +123,7 @@ export class Stream extends SocketMember implements Follower {
     return new Delivery(event).forStream(this.session.user.id);
   }
 
-  private sendError(code: ErrorCode, clientId: string | null): void {
+  private sendError(code: StreamError, clientId: string | null): void {
     this.out.send(streamErrorFrame(code, clientId));
   }
 }

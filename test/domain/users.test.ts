@@ -15,15 +15,19 @@ function recordingUsers() {
   return { users: new Users(store), calls };
 }
 
-test('the query is folded like logins are, and the default limit is 50', async () => {
+test('the query is folded like logins are, ё as е, and the default limit is 50', async () => {
   const { users, calls } = recordingUsers();
   await users.search('ВАСЯ');
   await users.search('Jose\u0301', 7);
   await users.search('STRASSE');
+  await users.search('ЁЛКА Пётр');
+  await users.search('Е\u0308ж');
   assert.deepEqual(calls, [
     ['вася', 50],
     ['josé', 7],
     ['strasse', 50],
+    ['елка петр', 50],
+    ['еж', 50],
   ]);
 });
 

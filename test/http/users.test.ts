@@ -50,6 +50,17 @@ for (const backend of backends()) {
       assert.deepEqual(await logins(`?q=${encodeURIComponent('ЁТ')}`), ['Пётр']);
     });
 
+    test('е and ё (Е and Ё) find each other, for everyone; both logins can exist', async () => {
+      const users = await registerAll(server.url, ['Фёдор', 'Федор', 'ЕЛЕНА', 'Алёна']);
+      const query = (text: string) => logins(`?q=${encodeURIComponent(text)}`);
+      for (const text of ['фёдор', 'ФЕДОР', 'Фе\u0308дор']) {
+        assert.deepEqual(await query(text), ['Федор', 'Фёдор'], text);
+      }
+      assert.notEqual(users.get('Федор')?.id, users.get('Фёдор')?.id);
+      assert.deepEqual(await query('ЁЛЕ'), ['ЕЛЕНА']);
+      assert.deepEqual(await query('лен'), ['Алёна', 'ЕЛЕНА']);
+    });
+
     test('exact match first, then prefixes, then the rest, each group by login', async () => {
       await registerAll(server.url, [
         'zorder',

@@ -1,7 +1,7 @@
 // The Store port's contract, run against every storage adapter: they must be interchangeable.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loginKey } from '../../src/domain/login.js';
+import { loginKey, searchKey } from '../../src/domain/login.js';
 import { memberSetKey } from '../../src/domain/member-set.js';
 import { toMessageJson } from '../../src/domain/messages.js';
 import type { NewMessage, StoredMessage } from '../../src/domain/ports/messages.js';
@@ -114,6 +114,20 @@ for (const backend of backends()) {
         ['a%bq'],
       );
       assert.deepEqual(await store.searchUsers('_', 10), []);
+    });
+
+    test('search reads ё as е in the stored logins, which stay distinct', async () => {
+      for (const login of ['Пётр', 'Петр', 'ПЁТРА', 'Ёжик']) await createUser(login);
+      const logins = async (query: string) =>
+        (await store.searchUsers(searchKey(query), 10)).map((user) => user.login);
+      assert.deepEqual(await logins('петр'), ['Петр', 'Пётр', 'ПЁТРА']);
+      assert.deepEqual(await logins('ПЁТР'), ['Петр', 'Пётр', 'ПЁТРА']);
+      assert.deepEqual(await logins('ежик'), ['Ёжик']);
+      assert.deepEqual(await logins('ЁЖ'), ['Ёжик']);
+      assert.notEqual(
+        (await store.findCredentials(loginKey('Петр')))?.user.login,
+        (await store.findCredentials(loginKey('Пётр')))?.user.login,
+      );
     });
 
     test('sessions are found while fresh, touched, and deleted one by one or when idle', async () => {

@@ -17,7 +17,10 @@ export interface UserStore {
   findCredentials(loginKey: string): Promise<Credentials | undefined>;
   /** Sets the user's password hash if it is still `previousHash`. */
   replacePasswordHash(userId: number, previousHash: string, passwordHash: string): Promise<void>;
-  /** Users whose folded login contains `queryKey`: exact match, then prefix, then the rest. */
+  /**
+   * Users whose login key, with ё read as е (see `searchKey`), contains `queryKey`: exact match,
+   * then prefix, then the rest.
+   */
   searchUsers(queryKey: string, limit: number): Promise<User[]>;
   /** The ids among `ids` that belong to a user. */
   existingUserIds(ids: readonly number[]): Promise<number[]>;

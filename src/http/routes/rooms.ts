@@ -1,9 +1,11 @@
-// Rooms: list (one page at a time), create and show. History and sending live in messages.ts.
+// Rooms: list (one page at a time), create and show. History and sending live in messages.ts,
+// the room socket's path in sockets.ts.
 import type { FastifyInstance } from 'fastify';
 import { ROOM_LIST_DEFAULT_LIMIT } from '../../domain/rooms.js';
-import { AppError } from '../../errors.js';
 import { sessionHook, sessionOf } from '../auth.js';
-import { newRoomBody, room, roomInfo, roomListQuery } from '../schemas.js';
+import { errorResponses } from '../error-responses.js';
+import { SESSION_HEADER } from '../openapi.js';
+import { answer, newRoomBody, room, roomInfo, roomListQuery, roomParams } from '../schemas.js';
 import type { HttpServices } from '../services.js';
 
 export interface RoomParams {
@@ -23,7 +25,25 @@ export function roomRoutes(app: FastifyInstance, services: HttpServices): void {
     '/v1/rooms',
     {
       onRequest,
-      schema: { querystring: roomListQuery, response: { 200: { type: 'array', items: room } } },
+      schema: {
+        summary: "The caller's rooms, most recently active first, one page",
+        description:
+          'At most `limit` rooms; when more remain, a `Link: <…>; rel="next"` header gives the ' +
+          "next page's URL. Pages never repeat or skip a room that did not change meanwhile.",
+        tags: ['rooms'],
+        security: SESSION_HEADER,
+        querystring: roomListQuery,
+        response: {
+          200: answer('one page of rooms', {
+            type: 'array',
+            items: room,
+            headers: {
+              Link: { type: 'string', description: 'RFC 8288 `rel="next"`, when more remain' },
+            },
+          }),
+          ...errorResponses('unauthorized', 'invalid_json'),
+        },
+      },
     },
     async (request, reply) => {
       const { limit = ROOM_LIST_DEFAULT_LIMIT, cursor } = request.query;
@@ -37,7 +57,30 @@ export function roomRoutes(app: FastifyInstance, services: HttpServices): void {
 
   app.post<{ Body: { users: { id: number }[] } }>(
     '/v1/rooms',
-    { onRequest, schema: { body: newRoomBody, response: { 200: room } } },
+    {
+      onRequest,
+      schema: {
+        summary: 'Start a room with these users, or get the one they already share',
+        description:
+          'The members are the caller plus the listed ids (a `login` is ignored, duplicates ' +
+          'too). The same member set always gives the same room, also when requests race. ' +
+          'Creating is limited per user: a rate (`429`) and a total (`422 too_many_rooms`).',
+        tags: ['rooms'],
+        security: SESSION_HEADER,
+        body: newRoomBody,
+        response: {
+          200: answer('the room', room),
+          ...errorResponses(
+            'unauthorized',
+            'invalid_json',
+            'user_not_found',
+            'too_many_rooms',
+            'too_many_requests',
+            'payload_too_large',
+          ),
+        },
+      },
+    },
     async (request) => {
       const ids = request.body.users.map((member) => member.id);
       return rooms.create(sessionOf(request).user.id, ids);
@@ -46,11 +89,19 @@ export function roomRoutes(app: FastifyInstance, services: HttpServices): void {
 
   app.get<{ Params: RoomParams }>(
     '/v1/rooms/:id',
-    { onRequest, schema: { response: { 200: roomInfo } } },
+    {
+      onRequest,
+      schema: {
+        summary: 'A room, with every member’s read marker',
+        tags: ['rooms'],
+        security: SESSION_HEADER,
+        params: roomParams,
+        response: {
+          200: answer('the room', roomInfo),
+          ...errorResponses('unauthorized', 'room_not_found'),
+        },
+      },
+    },
     async (request) => rooms.get(sessionOf(request).user.id, request.params.id),
   );
-
-  app.get('/v1/rooms/:id/chat', async () => {
-    throw new AppError('upgrade_required', 'connect with a WebSocket client');
-  });
 }

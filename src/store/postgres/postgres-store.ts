@@ -54,8 +54,10 @@ const SQL = {
     ON CONFLICT (login_key) DO NOTHING RETURNING id, login`,
   credentials: 'SELECT id, login, password_hash FROM users WHERE login_key = $1',
   replacePasswordHash: 'UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2',
-  searchUsers: `SELECT id, login FROM users WHERE strpos(login_key, $1) > 0
-    ORDER BY CASE WHEN login_key = $1 THEN 0 WHEN strpos(login_key, $1) = 1 THEN 1 ELSE 2 END,
+  searchUsers: `SELECT id, login
+    FROM (SELECT id, login, replace(login_key, 'ё', 'е') AS search_key FROM users) AS folded
+    WHERE strpos(search_key, $1) > 0
+    ORDER BY CASE WHEN search_key = $1 THEN 0 WHEN strpos(search_key, $1) = 1 THEN 1 ELSE 2 END,
              login COLLATE "C", id
     LIMIT $2`,
   existingUserIds: 'SELECT id FROM users WHERE id = ANY($1::bigint[])',

@@ -109,8 +109,10 @@ class SqliteStore implements Store {
         'UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?',
       ),
       searchUsers: db.prepare<{ key: string; limit: number }, User>(
-        `SELECT id, login FROM users WHERE instr(login_key, :key) > 0
-         ORDER BY CASE WHEN login_key = :key THEN 0 WHEN instr(login_key, :key) = 1 THEN 1 ELSE 2 END,
+        `SELECT id, login
+         FROM (SELECT id, login, replace(login_key, 'ё', 'е') AS search_key FROM users)
+         WHERE instr(search_key, :key) > 0
+         ORDER BY CASE WHEN search_key = :key THEN 0 WHEN instr(search_key, :key) = 1 THEN 1 ELSE 2 END,
                   login, id
          LIMIT :limit`,
       ),
