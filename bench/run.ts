@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { sweepChart } from './report/chart.js';
 import { describeMachine, type Machine } from './report/machine.js';
 import { markdownTable, textTable } from './report/table.js';
+import { abuse } from './scenarios/abuse.js';
 import type { BenchContext, Figure, Scenario, ScenarioOutcome } from './scenarios/context.js';
 import { conversation } from './scenarios/conversation.js';
 import { cpuPerDelivery } from './scenarios/cpu-per-delivery.js';
@@ -39,6 +40,7 @@ const SCENARIOS: Scenario[] = [
   twoNodes,
   presence,
   typing,
+  abuse,
 ];
 const RESULTS_DIR = 'bench/results';
 const PROFILE_DIR = `${RESULTS_DIR}/profiles`;

@@ -323,10 +323,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   });
 }
 
+export type SettingName = keyof typeof SETTINGS;
+
+/** A setting's default as its environment variable spells it (a benchmark puts limits back). */
+export function defaultValue(name: SettingName): string | undefined {
+  const fallback = SETTINGS[name].default;
+  return fallback === undefined ? undefined : String(fallback);
+}
+
 /** The text of `--help`, made from the same table that parses the environment. */
 export function helpText(): string {
   const rows = Object.entries(SETTINGS).map(([name, spec]) => {
-    const fallback = spec.default === undefined ? '(unset)' : String(spec.default);
+    const fallback = defaultValue(name as SettingName) ?? '(unset)';
     return `  ${name.padEnd(28)} ${spec.desc ?? ''}\n  ${''.padEnd(28)} default: ${fallback}`;
   });
   return [

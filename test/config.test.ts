@@ -1,7 +1,7 @@
 // Configuration from the environment: defaults, parsing, and refusing bad values all at once.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ConfigError, helpText, loadConfig } from '../src/config.js';
+import { ConfigError, defaultValue, helpText, loadConfig } from '../src/config.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -175,5 +175,16 @@ describe('helpText', () => {
     assert.equal((text.match(/default: /g) ?? []).length, names.length);
     assert.match(text, /default: 8081/);
     assert.match(text, /default: sqlite:\.\/data\/chat\.db/);
+  });
+});
+
+describe('defaultValue', () => {
+  test('spells a default as the environment would, and unset as undefined', () => {
+    assert.equal(defaultValue('PORT'), '8081');
+    assert.equal(
+      defaultValue('WS_MESSAGES_PER_SECOND'),
+      String(loadConfig({}).wsMessagesPerSecond),
+    );
+    assert.equal(defaultValue('REDIS_URL'), undefined);
   });
 });

@@ -1,7 +1,8 @@
 // Child processes of the benchmark: start on a free 127.0.0.1 port, wait until it accepts, read
-// CPU time and RSS from /proc, stop by PID. Every child is also stopped when the benchmark exits.
+// CPU time, RSS and open descriptors from /proc, stop by PID. Every child is also stopped when the
+// benchmark exits.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 const START_TIMEOUT_MS = 15_000;
@@ -65,6 +66,11 @@ export function procStat(pid: number): { cpuSeconds: number; rssBytes: number } 
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return { cpuSeconds: ticks / CLOCK_TICKS, rssBytes: Number(fields[21]) * PAGE_BYTES };
+}
+
+/** File descriptors the process holds open: sockets, files, pipes. */
+export function openDescriptors(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).length;
 }
 
 export async function startProcess(spec: ProcessSpec): Promise<Started> {

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { backends } from '../../test/helpers/backends.js';
 import { roomHistory } from '../../test/helpers/observe.js';
 import type { Message, RoomSocket } from '../src/index.js';
-import { burstAcrossRestart, sharedRoom, throughProxy } from './helpers/clients.js';
+import { burstAcrossRestart, opened, sharedRoom, throughProxy } from './helpers/clients.js';
 
 const BURST = 200;
 
@@ -22,17 +22,6 @@ function received(
     });
   });
   return { messages, all };
-}
-
-function opened(socket: RoomSocket): Promise<void> {
-  if (socket.status === 'open') return Promise.resolve();
-  return new Promise((resolve) => {
-    const off = socket.on('status', (status) => {
-      if (status !== 'open') return;
-      off();
-      resolve();
-    });
-  });
 }
 
 for (const backend of backends()) {

@@ -13,4 +13,9 @@ export class FrameRate {
     }
     return ++this.framesInWindow > this.perSecond;
   }
+
+  /** How long until the current second ends and frames count from zero again. */
+  msLeftInWindow(now = Date.now()): number {
+    return Math.max(0, this.windowStartedAt + 1000 - now);
+  }
 }

@@ -61,8 +61,10 @@ export class RoomSequencer {
   private async fillGap(): Promise<void> {
     this.gapTimer = undefined;
     try {
+      const page = await this.deps.fetchAfter(this.lastId);
+      // Read after the store answered: an event that came meanwhile carries its acknowledgement.
       const waitingById = new Map([...this.waiting.values()].map((event) => [event.id, event]));
-      for (const stored of await this.deps.fetchAfter(this.lastId)) {
+      for (const stored of page) {
         // A waiting event carries the sender's acknowledgement: prefer it to the stored copy.
         if (stored.id > this.lastId) this.emit(waitingById.get(stored.id) ?? stored);
       }

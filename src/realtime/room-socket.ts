@@ -76,7 +76,7 @@ export class RoomSocket extends SocketMember implements HubMember {
   /** Room sockets speak the original protocol: room signals are for streams only. */
   signal(): void {}
 
-  receive(data: Buffer, isBinary: boolean): void {
+  protected receiveFrame(data: Buffer, isBinary: boolean): void {
     const frame = parseFrame(data, isBinary);
     const { clientId } = frame;
     if (!frame.ok) {

@@ -80,7 +80,7 @@ export class Stream extends SocketMember implements Follower {
     void this.catchUpNewRoom(roomId);
   }
 
-  receive(data: Buffer, isBinary: boolean): void {
+  protected receiveFrame(data: Buffer, isBinary: boolean): void {
     const frame = parseStreamFrame(data, isBinary);
     const refusal = frame.ok ? this.context.refusal(this.rate, this.session) : frame.code;
     if (refusal) this.sendError(refusal, frame.clientId);

@@ -1,8 +1,11 @@
 // Redis stops and comes back under a 2-node cluster: local sockets keep working, nothing is lost.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { opened, type Person, person } from '../../client/test/helpers/clients.js';
 import { backends } from '../helpers/backends.js';
+import { assertStoredOnce, sendBurst } from '../helpers/burst.js';
 import { fullHistory, redisSkip, withoutClientId } from '../helpers/cluster.js';
 import { createRoom, registerUser, request, type TestUser } from '../helpers/http.js';
 import { clusterOnPrivateRedis } from '../helpers/redis-cluster.js';
@@ -115,6 +118,53 @@ for (const backend of backends()) {
 
       const clients = [aliceOn1, bobOn1, carolOn2, daveAgain, erinOn1, aliceInOther, frankOn2];
       await Promise.all(clients.map((client) => client.close()));
+    });
+    test('a burst from both nodes while Redis stops and starts: every receiver gets it all, once, in order', async () => {
+      const people = await Promise.all(
+        [0, 1, 0, 1].map((node) => person(fault.cluster.node(node).url)),
+      );
+      const [alice, bob, carol, dave] = people as [Person, Person, Person, Person];
+      const room = await alice.client.createRoom(people.slice(1).map((member) => member.user.id));
+      const senders = [alice, bob].map((sender) => sender.client.roomSocket(room.id));
+      await Promise.all(senders.map(opened));
+      const receivers = await Promise.all(
+        [carol, dave].map((receiver, node) =>
+          ChatClient.open(fault.cluster.node(node).wsUrl, room.id, receiver.client.session),
+        ),
+      );
+      const bursts = await Promise.all(
+        senders.map((socket, index) =>
+          sendBurst({
+            count: 200,
+            prefix: `from node ${index + 1}`,
+            send: (text) => socket.send(text),
+            ...(index === 0 && {
+              fault: async () => {
+                await fault.redis.stop();
+                await sleep(1000);
+                await fault.redis.start();
+              },
+            }),
+          }),
+        ),
+      );
+      await subscribed(room.id, 2);
+      // Messages after the outage show each node what it missed; it fills the gap from the store.
+      const closing = await Promise.all(
+        senders.map((socket, index) => socket.send(`last ${index}`)),
+      );
+      const history = await fullHistory(
+        fault.cluster.node(0).url,
+        alice.client.session as string,
+        room.id,
+      );
+      assertStoredOnce(history, [...bursts, { texts: ['last 0', 'last 1'], acks: closing }]);
+      for (const receiver of receivers) {
+        assert.deepEqual(await receiver.waitFor(history.length, 30_000), history);
+        assert.ok(await receiver.quiet(), 'nothing arrives twice');
+      }
+      for (const socket of senders) socket.close();
+      await Promise.all(receivers.map((receiver) => receiver.close()));
     });
   });
 }

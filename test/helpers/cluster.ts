@@ -35,6 +35,8 @@ export interface Cluster {
   readonly databaseEnv: Record<string, string>;
   /** Starts one more node (a restart of a killed one, say), appended to `nodes`. */
   addNode(): Promise<ClusterNode>;
+  /** Kills the node at `index` with SIGKILL (kill -9); resolves once the process is gone. */
+  crash(index: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,7 +113,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       nodes.push(added);
       return added;
     };
-    return { nodes, node, channelPrefix, databaseEnv: database.env, addNode, close };
+    const crash = async (index: number) => {
+      const running = processes[index] as NodeProcess;
+      process.kill(node(index).pid, 'SIGKILL');
+      await running.exited;
+    };
+    return { nodes, node, channelPrefix, databaseEnv: database.env, addNode, crash, close };
   } catch (error) {
     await close();
     throw new Error(`${(error as Error).message}\n${outputs.flat().join('\n')}`);

@@ -9,7 +9,7 @@ export class TcpProxy {
 
   private constructor(
     private readonly targetHost: string,
-    private readonly targetPort: number,
+    private targetPort: number,
     /** Fixed on the first start, so clients find the proxy again after a restart. */
     public port = 0,
   ) {}
@@ -39,6 +39,11 @@ export class TcpProxy {
     this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Relays new connections to another port: a balancer moving off a dead node. */
+  retarget(port: number): void {
+    this.targetPort = port;
   }
 
   /** Keeps every connection open but relays nothing, as a network silently dropping packets. */

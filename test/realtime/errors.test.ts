@@ -157,5 +157,21 @@ for (const backend of backends()) {
       const ack = await client.post('later', 'later');
       assert.equal(ack.text, 'later');
     });
+
+    test('a flood of bad frames is read a second at a time, and each is still answered', async () => {
+      const alice = await registerUser(server.url);
+      const roomId = await createRoom(server.url, alice, []);
+      const client = await ChatClient.open(server.wsUrl, roomId, alice.session);
+      open.push(client);
+      // Big enough that the flood spans many reads of the socket.
+      const frame = `not json ${'x'.repeat(4000)}`;
+      const flood = 60;
+      for (let n = 0; n < flood; n++) client.send(frame);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const early = client.received.length;
+      assert.ok(early < flood / 2, `${early} of ${flood} frames read in the first half second`);
+      const replies = await client.waitFor(flood, 20_000);
+      assert.ok(replies.every((reply) => reply.error?.code === 'invalid_json'));
+    });
   });
 }

@@ -27,6 +27,8 @@ describe('RoomSequencer', () => {
   let stored: RoomEvent[];
   let fetches: number[];
   let failFetches: boolean;
+  /** While set, a store read waits for it: events can arrive meanwhile. */
+  let fetchGate: Promise<void> | undefined;
   let sequencer: RoomSequencer;
 
   const deliveredIds = () => delivered.map((delivery) => delivery.id);
@@ -38,9 +40,11 @@ describe('RoomSequencer', () => {
     stored = [event(10, 0), event(14, 10), event(15, 14), event(21, 15), event(30, 21)];
     fetches = [];
     failFetches = false;
+    fetchGate = undefined;
     sequencer = new RoomSequencer(10, {
       fetchAfter: async (afterId) => {
         fetches.push(afterId);
+        await fetchGate;
         if (failFetches) throw new Error('store down');
         return stored.filter((message) => message.id > afterId);
       },
@@ -95,6 +99,24 @@ describe('RoomSequencer', () => {
     sequencer.push(event(14, 10));
     sequencer.push(event(30, 21));
     assert.deepEqual(deliveredIds(), [14, 15, 21, 30]);
+  });
+
+  test('an event that arrives while the store is read is delivered itself, with its sender', async () => {
+    let open = () => {};
+    fetchGate = new Promise((resolve) => {
+      open = resolve;
+    });
+    sequencer.push(event(21, 15));
+    mock.timers.tick(GAP_WAIT_MS);
+    await settle();
+    assert.deepEqual(fetches, [10]);
+    // Stored before the read began, published to this node only now.
+    const withAck = event(30, 21, 7);
+    sequencer.push(withAck);
+    open();
+    await settle();
+    assert.deepEqual(deliveredIds(), [14, 15, 21, 30]);
+    assert.equal(delivered[3], withAck, 'its sender is still acknowledged');
   });
 
   test('an unreachable store is asked again after another gapWaitMs', async () => {

@@ -1,16 +1,24 @@
 // PostgreSQL going away and coming back: calls answer `unavailable` (HTTP 503) meanwhile, and the
-// pool recovers by itself. The outage is played by cutting a TCP relay, never by stopping the
-// machine's PostgreSQL.
+// pool recovers by itself. The outage is played by cutting a TCP relay, or by stopping a private
+// PostgreSQL of the test's own; never by stopping the machine's.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { opened, person } from '../../client/test/helpers/clients.js';
 import type { Store } from '../../src/domain/ports/store.js';
 import { UnavailableError } from '../../src/errors.js';
 import { openStore } from '../../src/store/open-store.js';
 import { type Backend, backends, type TestDatabase } from '../helpers/backends.js';
+import { assertStoredOnce, sendBurst } from '../helpers/burst.js';
 import { expectError } from '../helpers/expect-error.js';
 import { createRoom, registerUser, request } from '../helpers/http.js';
-import { eventually } from '../helpers/observe.js';
+import { eventually, roomHistory } from '../helpers/observe.js';
+import {
+  type PrivatePostgres,
+  postgresServerSkip,
+  startPostgresServer,
+} from '../helpers/postgres-server.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { ChatClient } from '../helpers/ws.js';
@@ -170,5 +178,48 @@ describe('PostgreSQL faults', {
       );
       await chat.close();
     });
+  });
+});
+
+describe('a private PostgreSQL stopped and started under load', {
+  skip: postgresServerSkip,
+}, () => {
+  const OUTAGE_MS = 1500;
+  let postgres: PrivatePostgres;
+  let server: TestServer;
+  before(async () => {
+    postgres = await startPostgresServer();
+    const database = { env: { DATABASE_URL: postgres.url }, drop: async () => undefined };
+    server = await startServer({ database, env: { DATABASE_TIMEOUT_SECONDS: '2' } });
+  });
+  after(async () => {
+    await server?.close();
+    await postgres?.destroy();
+  });
+
+  test('every message sent over WebSocket and HTTP meanwhile is stored once', async () => {
+    const [alice, bob] = await Promise.all([person(server.url), person(server.url)]);
+    const roomId = (await alice.client.createRoom([bob.user.id])).id;
+    const socket = alice.client.roomSocket(roomId);
+    await opened(socket);
+    const live = await bob.client.live();
+    await live.untilLive();
+    const bursts = await Promise.all([
+      sendBurst({
+        count: 200,
+        prefix: 'over the socket',
+        send: (text) => socket.send(text),
+        unsent: () => socket.pending().length,
+        fault: async () => {
+          await postgres.stop();
+          await sleep(OUTAGE_MS);
+          await postgres.start();
+        },
+      }),
+      sendBurst({ count: 200, prefix: 'over HTTP', send: (text) => live.send(roomId, text) }),
+    ]);
+    assertStoredOnce(await roomHistory(server.url, alice.client.session as string, roomId), bursts);
+    socket.close();
+    live.close();
   });
 });

@@ -1,12 +1,12 @@
 // Library clients for the integration tests: registered users on a real test server, on `ws`.
-import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import WebSocket from 'ws';
 import type { Backend } from '../../../test/helpers/backends.js';
+import { sendBurst } from '../../../test/helpers/burst.js';
 import { TEST_PASSWORD, uniqueLogin } from '../../../test/helpers/http.js';
 import { startServer, type TestServer } from '../../../test/helpers/server.js';
 import { TcpProxy } from '../../../test/helpers/tcp-proxy.js';
-import { ChatClient, type ChatClientOptions } from '../../src/index.js';
+import { ChatClient, type ChatClientOptions, type RoomSocket } from '../../src/index.js';
 import type { Message, User } from '../../src/types.js';
 
 /** Short delays, so that reconnect tests spend their time on behaviour. */
@@ -26,6 +26,18 @@ export async function person(baseUrl: string, options: Partial<ChatClientOptions
   const client = newClient(baseUrl, options);
   await client.register(uniqueLogin(), TEST_PASSWORD);
   return { client, user: await client.info() } satisfies Person;
+}
+
+/** Resolves once the room socket is open. */
+export function opened(socket: RoomSocket): Promise<void> {
+  if (socket.status === 'open') return Promise.resolve();
+  return new Promise((resolve) => {
+    const off = socket.on('status', (status) => {
+      if (status !== 'open') return;
+      off();
+      resolve();
+    });
+  });
 }
 
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
@@ -61,27 +73,12 @@ export async function throughProxy(serverUrl: string, session: string | undefine
   return { proxy, client };
 }
 
-/**
- * Sends `count` texts a few at a time and restarts the server a quarter of the way in, while
- * sends are on their way; resolves with the texts and what each send resolved with.
- */
-export async function burstAcrossRestart(
+/** Sends `count` texts a few at a time and restarts the server a quarter of the way in. */
+export function burstAcrossRestart(
   server: TestServer,
   count: number,
   send: (text: string) => Promise<Message>,
   unsent: () => number,
 ): Promise<{ texts: string[]; acks: Message[] }> {
-  const texts = Array.from({ length: count }, (_, n) => `burst ${n}`);
-  const sends: Promise<Message>[] = [];
-  let restarted: Promise<void> | undefined;
-  for (const [n, text] of texts.entries()) {
-    sends.push(send(text));
-    if (n === Math.floor(count / 4)) {
-      assert.ok(unsent() > 0, 'sends are on their way as the server stops');
-      restarted = server.restart();
-    }
-    if (n % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  await restarted;
-  return { texts, acks: await Promise.all(sends) };
+  return sendBurst({ count, prefix: 'burst', send, unsent, fault: () => server.restart() });
 }
