@@ -18,6 +18,7 @@ export const ERRORS = {
   method_not_allowed: 405,
   precondition_failed: 412,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   upgrade_required: 426,
   too_many_requests: 429,
   headers_too_large: 431,

@@ -70,14 +70,19 @@ export class UserRate {
     return bucket;
   }
 
-  /** Full buckets hold nothing: dropped before the map grows past its bound, the oldest if need be. */
+  /**
+   * Full buckets hold nothing: dropped before the map grows past its bound, the oldest if need
+   * be. A tenth of the bound is freed at once, so a full map is swept once per many new users.
+   */
   private makeRoom(now: number): void {
     if (this.buckets.size < this.maxUsers) return;
+    const target = this.maxUsers - Math.ceil(this.maxUsers / 10);
     for (const [key, bucket] of this.buckets) {
       if (bucket.isFullAt(now)) this.buckets.delete(key);
     }
-    if (this.buckets.size >= this.maxUsers) {
-      this.buckets.delete(this.buckets.keys().next().value as string);
+    for (const key of this.buckets.keys()) {
+      if (this.buckets.size <= target) break;
+      this.buckets.delete(key);
     }
   }
 

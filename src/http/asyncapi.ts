@@ -16,7 +16,9 @@ const echoedClientId = {
 
 /** Where a refused frame's code means more than the HTTP answer of the same code. */
 const FRAME_MEANINGS: Partial<Record<ErrorCode, string>> = {
-  too_many_requests: 'more than `WS_MESSAGES_PER_SECOND` frames a second: this one was dropped',
+  too_many_requests:
+    'more than `WS_MESSAGES_PER_SECOND` frames a second on this socket, or the user past ' +
+    '`USER_MESSAGES_PER_SECOND` over all their sockets and HTTP: this one was dropped',
   unavailable: 'storage unreachable or the server shutting down: not stored, send it again later',
 };
 

@@ -11,10 +11,17 @@ const BODY_ERRORS = new Set([
   'FST_ERR_CTP_INVALID_MEDIA_TYPE',
 ]);
 
-/** Client errors that Fastify raises with a status only: a body the client stopped sending (400). */
+/**
+ * Client errors raised with a status only: a body the client stopped sending (400), and the
+ * refusals of the docs page's static files (a path leaving its folder, a validator or a range
+ * the file cannot meet).
+ */
 const CLIENT_ERRORS: Readonly<Record<number, ErrorCode>> = {
   400: 'bad_request',
+  403: 'not_found',
   404: 'not_found',
+  412: 'precondition_failed',
+  416: 'range_not_satisfiable',
 };
 
 function toAppError(error: FastifyError | AppError | Error): AppError {

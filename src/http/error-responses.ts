@@ -21,6 +21,7 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   method_not_allowed: 'the path exists, the method does not (`Allow` lists the methods)',
   precondition_failed: "a static file's If-Match or If-Unmodified-Since is not met",
   payload_too_large: 'the body is over the configured limit (default 64 KiB)',
+  range_not_satisfiable: 'a file of the docs page was asked for a range it does not have',
   upgrade_required: 'this path speaks WebSocket: connect with a WebSocket client',
   too_many_requests: 'a rate limit was hit: retry after `Retry-After` seconds',
   headers_too_large: 'the URL and headers are over 16 KiB',

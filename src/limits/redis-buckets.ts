@@ -45,7 +45,9 @@ export function redisBuckets(client: Redis, keyPrefix: string): SharedBuckets {
       const replies = (await pipeline.exec()) ?? [];
       const levels = new Map<string, number>();
       replies.forEach(([error, level], index) => {
-        if (!error) levels.set(keys[index] as string, Number(level));
+        // A level that is no number would leave the local bucket unlimited: such a reply is dropped.
+        const value = Number(level);
+        if (!error && Number.isFinite(value)) levels.set(keys[index] as string, value);
       });
       return levels;
     },

@@ -1,7 +1,14 @@
 // Keeps this node's sockets in step with their sessions: one whose session expired or was deleted
 // (idle sweep, a logout whose announcement was lost) closes with 4001; frames sent count as use.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Accounts } from '../domain/accounts.js';
 import type { Hub } from './hub.js';
+
+/**
+ * Sessions checked per event-loop turn: on SQLite each check is a synchronous query, so a sweep
+ * of thousands of sessions must let the other sockets and requests run in between.
+ */
+const CHECKS_PER_TURN = 100;
 
 export interface SessionWatchLog {
   warn(details: object, message: string): void;
@@ -56,8 +63,10 @@ export class SessionWatch {
     const used = this.used;
     this.used = new Set();
     let failures = 0;
+    let checked = 0;
     for (const key of [...this.deps.hub.sessionKeys()]) {
       if (!(await this.check(key, used.has(key)))) failures++;
+      if (++checked % CHECKS_PER_TURN === 0) await nextTurn();
     }
     if (failures > 0) {
       this.deps.log.warn({ failures }, 'checking open sockets against their sessions failed');

@@ -20,6 +20,8 @@ import {
 export class Stream extends SocketMember implements Follower {
   /** Until `ready`: the joins still under way (rooms created meanwhile included). */
   private joining: Promise<unknown>[] | undefined = [];
+  /** Members of rooms created while joining: contacts that the list read before may lack. */
+  private newContacts: number[] = [];
   /** Rooms created since `ready`, caught up from their first message: few, and only briefly. */
   private newRooms: Map<number, CatchUp> | undefined;
 
@@ -39,7 +41,10 @@ export class Stream extends SocketMember implements Follower {
       while (this.joining && this.joining.length > 0) await Promise.all(this.joining.splice(0));
       this.joining = undefined;
       // In the same turn as the first presence frame may pass: the list and the frames agree.
-      this.out.send(readyFrame(presence.onlineAmong(contacts)));
+      this.out.send(
+        readyFrame(presence.onlineAmong([...new Set([...contacts, ...this.newContacts])])),
+      );
+      this.newContacts = [];
       this.ws.resume();
     } catch {
       this.out.close(CLOSE_CODES.serverError);
@@ -67,13 +72,14 @@ export class Stream extends SocketMember implements Follower {
 
   roomCreated({ roomId, memberIds, wire }: RoomCreated): void {
     if (this.context.hub.isJoined(this, roomId)) return;
+    // Its members may be new contacts: those online are told now, not at the next reconnect.
+    const others = memberIds.filter((userId) => userId !== this.session.user.id);
     if (this.joining) {
       this.joinQuietly(roomId);
+      this.newContacts.push(...others);
       return;
     }
     this.out.send(roomFrame(wire));
-    // Its members may be new contacts: those online are told now, not at the next reconnect.
-    const others = memberIds.filter((userId) => userId !== this.session.user.id);
     for (const userId of this.context.presence.onlineAmong(others)) {
       this.out.send(presenceFrame({ userId, online: true }));
     }

@@ -75,7 +75,8 @@ type Opener = (ws: WebSocket, socket: Duplex) => void;
 
 function refuse(socket: Duplex, error: unknown): void {
   const refusal = error instanceof AppError ? error : new AppError('internal_error');
-  socket.end(rawErrorResponse(refusal, refusalHeaders(refusal)));
+  // Closed once the answer is out, not left half-open until the client closes: no descriptor kept.
+  socket.end(rawErrorResponse(refusal, refusalHeaders(refusal)), () => socket.destroy());
 }
 
 function destroySocket(this: Duplex): void {

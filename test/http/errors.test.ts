@@ -152,6 +152,19 @@ for (const backend of backends()) {
       assert.ok((await ranged.text()).length > 2);
     });
 
+    test("the docs page's files answer JSON 412, 416 and 404 for what they cannot meet", async () => {
+      const file = '/docs/static/swagger-ui.css';
+      assert.equal(await fetch(`${server.url}${file}`).then((reply) => reply.status), 200);
+      const refusals: [string, Record<string, string>, number, string][] = [
+        [file, { 'if-match': '"nonsense"' }, 412, 'precondition_failed'],
+        [file, { range: 'bytes=999999999-' }, 416, 'range_not_satisfiable'],
+        ['/docs/static/%2e%2e/%2e%2e/package.json', {}, 404, 'not_found'],
+      ];
+      for (const [path, headers, status, code] of refusals) {
+        expectError(await request(server.url, 'GET', path, { headers }), status, code);
+      }
+    });
+
     test('GET on a chat URL without upgrading is 426 upgrade_required', async () => {
       const user = await registerUser(server.url);
       const reply = await request(server.url, 'GET', '/v1/rooms/1/chat', { session: user.session });

@@ -1,5 +1,7 @@
 // Open WebSockets are capped per session and per user, before the upgrade; a closed one frees its slot.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
 import {
@@ -101,6 +103,30 @@ for (const backend of backends()) {
         reopened.push(await openOnceFreed(() => ChatClient.stream(server.wsUrl, third)));
       }
       await Promise.all(reopened.map((client) => client.close()));
+    });
+
+    test('a refused upgrade whose client keeps its side open holds no slot', async () => {
+      const dave = await registerUser(server.url);
+      const { hostname, port } = new URL(server.url);
+      const client = connect(Number(port), hostname);
+      await once(client, 'connect');
+      // Room 999999 is none of dave's: 422 after the session was authenticated.
+      client.write(
+        `GET /v1/rooms/999999/chat?session_id=${dave.session} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+          'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+      const answer = await once(client, 'data');
+      assert.match(String(answer[0]), /^HTTP\/1\.1 422 /);
+      try {
+        const opened = [];
+        for (let i = 0; i < PER_SESSION; i++) {
+          opened.push(await openOnceFreed(() => ChatClient.stream(server.wsUrl, dave.session)));
+        }
+        await Promise.all(opened.map((socket) => socket.close()));
+      } finally {
+        client.destroy();
+      }
     });
 
     test('the refusal says when to retry; a refused upgrade holds no slot', async () => {

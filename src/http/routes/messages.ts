@@ -76,7 +76,8 @@ export function messageRoutes(app: FastifyInstance, services: HttpServices): voi
         description:
           'Stored before it is answered, then delivered to every connection of the room. The ' +
           'same user, room and `client_id` (over HTTP or a WebSocket) stores nothing new and ' +
-          'answers with the first message. Limited per session (`429` with `Retry-After`).',
+          'answers with the first message. Limited per session and per user, over all their sockets ' +
+          'and nodes (`429` with `Retry-After`).',
         tags: ['messages'],
         security: SESSION_HEADER,
         params: roomParams,
