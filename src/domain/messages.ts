@@ -1,5 +1,5 @@
 // Messages: what a valid text is, how a stored message looks to clients, and room history.
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { RoomEvent } from './bus.js';
 import { HistoryCache } from './history-cache.js';
 import { isBlank } from './invisible.js';
@@ -29,8 +29,21 @@ export function isValidClientId(clientId: string): boolean {
   );
 }
 
+/** Why a message is refused before it is stored. */
+export type MessageProblem = 'invalid_json' | 'invalid_message' | 'message_too_long';
+
+/** The error a refused message is answered with. */
+export function problemError(problem: MessageProblem): AppError {
+  return problem === 'invalid_json'
+    ? new AppError(problem, 'client_id must be 1 to 64 characters')
+    : new AppError(problem);
+}
+
 /** Why a text cannot be sent, or undefined when it can. */
-export function textProblem(text: string, maxChars: number): ErrorCode | undefined {
+export function textProblem(
+  text: string,
+  maxChars: number,
+): 'invalid_message' | 'message_too_long' | undefined {
   if (isBlank(text) || !text.isWellFormed() || text.includes('\u0000')) {
     return 'invalid_message';
   }
@@ -80,13 +93,16 @@ export class Messages {
     private readonly maxChars: number,
   ) {}
 
+  /** Why the message cannot be sent, found before it costs the sender anything; or undefined. */
+  problem(message: PostedMessage): MessageProblem | undefined {
+    if (message.clientId !== null && !isValidClientId(message.clientId)) return 'invalid_json';
+    return textProblem(message.text, this.maxChars);
+  }
+
   /** Validates and stores a message; resolves once it is durable. */
   post(message: PostedMessage, origin?: number): Promise<StoredMessage> {
-    if (message.clientId !== null && !isValidClientId(message.clientId)) {
-      return Promise.reject(new AppError('invalid_json', 'client_id must be 1 to 64 characters'));
-    }
-    const problem = textProblem(message.text, this.maxChars);
-    if (problem) return Promise.reject(new AppError(problem));
+    const problem = this.problem(message);
+    if (problem) return Promise.reject(problemError(problem));
     return this.batcher.append({ ...message, createdAt: this.clock() }, origin);
   }
 

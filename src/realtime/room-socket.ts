@@ -83,18 +83,21 @@ export class RoomSocket extends SocketMember implements HubMember {
       this.sendError(frame.code, clientId);
       return;
     }
-    const refusal =
-      this.context.refusal(this.rate, this.session) ?? this.context.messageRefusal(this.session);
-    if (refusal) {
-      this.sendError(refusal, clientId);
-      return;
-    }
     const posted = {
       roomId: this.roomId,
       userId: this.session.user.id,
       text: frame.text,
       clientId,
     };
+    // A text refused anyway costs none of the user's messages.
+    const refusal =
+      this.context.refusal(this.rate, this.session) ??
+      this.context.messages.problem(posted) ??
+      this.context.messageRefusal(this.session);
+    if (refusal) {
+      this.sendError(refusal, clientId);
+      return;
+    }
     this.context.messages.post(posted, this.id).then(
       (stored) => {
         // A retry of a stored client id is not published again: acknowledge it here.

@@ -66,5 +66,24 @@ for (const backend of backends()) {
       assert.equal(bobSends.status, 200);
       await Promise.all(sockets.map((socket) => socket.close()));
     });
+
+    test('a text refused anyway costs none of the user’s messages', async () => {
+      const carol = await registerUser(server.url);
+      const roomId = await createRoom(server.url, carol, []);
+      const socket = await ChatClient.open(server.wsUrl, roomId, carol.session);
+      const post = (text: string) =>
+        request(server.url, 'POST', `/v1/rooms/${roomId}/messages`, {
+          session: carol.session,
+          body: { text },
+        });
+      for (let i = 0; i < BURST; i++) {
+        assert.equal((await post('   ')).body.error.code, 'invalid_message');
+        socket.send({ text: '\u200b', client_id: `blank-${i}` });
+      }
+      const blanks = await socket.waitFor(BURST);
+      assert.ok(blanks.every((frame) => frame.error?.code === 'invalid_message'));
+      assert.equal((await post('the burst is whole')).status, 200);
+      await socket.close();
+    });
   });
 }

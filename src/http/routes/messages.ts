@@ -1,6 +1,6 @@
 // A room's messages over HTTP: read history, send (like a room socket does), mark as read.
 import type { FastifyInstance } from 'fastify';
-import { HISTORY_DEFAULT_LIMIT, toMessageJson } from '../../domain/messages.js';
+import { HISTORY_DEFAULT_LIMIT, problemError, toMessageJson } from '../../domain/messages.js';
 import { sessionHook, sessionOf } from '../auth.js';
 import { errorResponses } from '../error-responses.js';
 import { SESSION_HEADER } from '../openapi.js';
@@ -100,14 +100,13 @@ export function messageRoutes(app: FastifyInstance, services: HttpServices): voi
       const { user, key } = sessionOf(request);
       const roomId = await rooms.requireMember(user.id, request.params.id);
       sendLimiter.take(key);
-      userRate.take(user.id);
       const clientId = request.body.client_id ?? null;
-      const stored = await messages.post({
-        roomId,
-        userId: user.id,
-        text: request.body.text,
-        clientId,
-      });
+      const posted = { roomId, userId: user.id, text: request.body.text, clientId };
+      // A text refused anyway costs none of the user's messages.
+      const problem = messages.problem(posted);
+      if (problem) throw problemError(problem);
+      userRate.take(user.id);
+      const stored = await messages.post(posted);
       const json = toMessageJson(stored);
       return clientId === null ? json : { ...json, client_id: clientId };
     },
