@@ -74,7 +74,9 @@ export async function openChatScreen(
     close,
     async logout() {
       close();
+      chat.storage.clear();
       await client.logout().catch(() => undefined);
+      // Again: a send that settled while the logout was on its way wrote its queue back.
       chat.storage.clear();
     },
   };
