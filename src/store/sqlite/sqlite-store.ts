@@ -54,12 +54,34 @@ export function migrate(db: Database.Database, upTo = Number.POSITIVE_INFINITY):
   }).immediate();
 }
 
+const WAL_ATTEMPTS = 50;
+const WAL_RETRY_MS = 100;
+
+/**
+ * Switching a new file to WAL needs it to itself, and SQLite answers "locked" at once instead of
+ * waiting (waiting could deadlock) while another node writes to it, as when nodes start together
+ * on a fresh file: asked again for up to 5 s. A file already in WAL answers at once.
+ */
+function switchToWal(db: Database.Database): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || attempt === WAL_ATTEMPTS)
+        throw error;
+      // Start-up only, before any client is served: blocking this thread is what it should do.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, WAL_RETRY_MS);
+    }
+  }
+}
+
 export function openSqliteStore(url: string): Store {
   const filename = filenameOf(url);
   const db = openConnection(filename);
-  // First, so that nodes sharing the file wait for each other even while switching to WAL.
+  // First, so that nodes sharing the file wait for each other's transactions.
   db.exec('PRAGMA busy_timeout = 5000');
-  db.exec('PRAGMA journal_mode = WAL');
+  switchToWal(db);
   // NORMAL in WAL mode: a commit survives a process crash; only a power loss may lose the last ones.
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
