@@ -41,8 +41,10 @@ for (const backend of backends()) {
       for (let i = 0; i < BURST; i++) assert.equal((await send(0)).status, 200);
       const bucket = `${cluster.channelPrefix}bucket:user-messages:${alice.id}`;
       await eventually(async () => Number(await redis.hget(bucket, 'level')) < 1);
+      const emptied = performance.now();
 
-      // Node 1 has not heard yet: its first send passes; its sync then says the bucket is empty.
+      // Node 1 has not heard yet: its first send passes; its sync then says the bucket is empty,
+      // and from there it takes only what refills (1 a second), however slow this machine is.
       let accepted = 0;
       let status = 200;
       for (let tries = 0; tries < BURST + 2 && status === 200; tries++) {
@@ -50,8 +52,12 @@ for (const backend of backends()) {
         if (status === 200) accepted++;
         await sleep(PAUSE_MS);
       }
-      assert.equal(status, 429);
-      assert.ok(accepted <= 2, `${accepted} accepted on the second node; alone it takes ${BURST}`);
+      const refilled = (performance.now() - emptied) / 1000;
+      const shared = 2 + Math.floor(refilled);
+      assert.ok(
+        accepted <= shared,
+        `${accepted} accepted on the second node in ${refilled.toFixed(1)} s; alone it takes ${BURST}`,
+      );
     });
   });
 }
