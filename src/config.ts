@@ -67,6 +67,20 @@ const SETTINGS = {
     default: false,
     desc: 'Take the client address from X-Forwarded-For (behind a proxy)',
   }),
+  HTTP_HEADERS_TIMEOUT_SECONDS: integer(
+    1,
+    3600,
+  )({
+    default: 10,
+    desc: 'A request whose headers are not all in after this long is answered 408 and closed (slowloris)',
+  }),
+  HTTP_REQUEST_TIMEOUT_SECONDS: integer(
+    1,
+    3600,
+  )({
+    default: 60,
+    desc: 'A request not wholly received (headers and body) after this long is answered 408 and closed',
+  }),
   BODY_LIMIT_BYTES: integer(
     1,
     16 * KIB * KIB,
@@ -240,6 +254,8 @@ export interface Config {
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly bodyLimitBytes: number;
+  readonly httpHeadersTimeoutMs: number;
+  readonly httpRequestTimeoutMs: number;
   readonly sessionIdleSeconds: number;
   readonly sessionCacheSeconds: number;
   readonly sessionCheckMs: number;
@@ -281,6 +297,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // `REDIS_URL=` in an env file means "not set": an empty value takes the default.
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const e = cleanEnv(given, SETTINGS, { reporter });
+  if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    throw new ConfigError([
+      'HTTP_HEADERS_TIMEOUT_SECONDS must not be over HTTP_REQUEST_TIMEOUT_SECONDS: the headers are part of the request',
+    ]);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -292,6 +313,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    httpHeadersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+    httpRequestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
     sessionIdleSeconds: e.SESSION_IDLE_SECONDS,
     sessionCacheSeconds: e.SESSION_CACHE_SECONDS,
     sessionCheckMs: e.SESSION_CHECK_SECONDS * 1000,

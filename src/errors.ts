@@ -16,6 +16,7 @@ export const ERRORS = {
   forbidden_origin: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   precondition_failed: 412,
   payload_too_large: 413,
   range_not_satisfiable: 416,

@@ -82,6 +82,19 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).databaseUrl, 'sqlite::memory:');
   });
 
+  test('HTTP timeouts are read in seconds; the headers cannot have longer than the request', () => {
+    const config = loadConfig({
+      HTTP_HEADERS_TIMEOUT_SECONDS: '3',
+      HTTP_REQUEST_TIMEOUT_SECONDS: '4',
+    });
+    assert.equal(config.httpHeadersTimeoutMs, 3000);
+    assert.equal(config.httpRequestTimeoutMs, 4000);
+    assert.throws(
+      () => loadConfig({ HTTP_HEADERS_TIMEOUT_SECONDS: '30', HTTP_REQUEST_TIMEOUT_SECONDS: '20' }),
+      (error) => error instanceof ConfigError && /HTTP_HEADERS_TIMEOUT_SECONDS/.test(error.message),
+    );
+  });
+
   test('an empty value means unset: the default applies', () => {
     const config = loadConfig({ PORT: '', REDIS_URL: '', HOST: '', ALLOWED_ORIGINS: '' });
     assert.equal(config.port, 8081);
@@ -144,6 +157,8 @@ describe('helpText', () => {
       'LOG_LEVEL',
       'TRUST_PROXY',
       'BODY_LIMIT_BYTES',
+      'HTTP_HEADERS_TIMEOUT_SECONDS',
+      'HTTP_REQUEST_TIMEOUT_SECONDS',
       'SESSION_IDLE_SECONDS',
       'SESSION_CACHE_SECONDS',
       'SESSION_CHECK_SECONDS',

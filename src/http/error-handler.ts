@@ -52,14 +52,17 @@ type HttpSocket = Duplex & { _httpMessage?: { headersSent: boolean } | null };
  * a response to the request has begun (a bad URL answered before the parser failed on the rest):
  * a second response would follow the first on the wire. Node's own handler checks the same.
  */
+/** What a request that broke off before it reached Fastify is answered. */
+function clientErrorAnswer(code: string | undefined): AppError {
+  if (code === 'HPE_HEADER_OVERFLOW') return new AppError('headers_too_large');
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError('request_timeout');
+  return new AppError('bad_request', 'the request is not valid HTTP');
+}
+
 function answerClientError(error: Error & { code?: string }, socket: HttpSocket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (socket.writable && !socket._httpMessage?.headersSent) {
-    const appError =
-      error.code === 'HPE_HEADER_OVERFLOW'
-        ? new AppError('headers_too_large')
-        : new AppError('bad_request', 'the request is not valid HTTP');
-    socket.write(rawErrorResponse(appError));
+    socket.write(rawErrorResponse(clientErrorAnswer(error.code)));
   }
   socket.destroy(error);
 }

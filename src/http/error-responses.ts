@@ -19,6 +19,8 @@ export const ERROR_MEANINGS: Readonly<Record<ErrorCode, string>> = {
   forbidden_origin: "the request comes from another site's page",
   not_found: 'no such path',
   method_not_allowed: 'the path exists, the method does not (`Allow` lists the methods)',
+  request_timeout:
+    'the headers or the whole request did not arrive in time (`HTTP_HEADERS_TIMEOUT_SECONDS`, `HTTP_REQUEST_TIMEOUT_SECONDS`)',
   precondition_failed: "a static file's If-Match or If-Unmodified-Since is not met",
   payload_too_large: 'the body is over the configured limit (default 64 KiB)',
   range_not_satisfiable: 'a file of the docs page was asked for a range it does not have',

@@ -21,6 +21,7 @@ const GENERIC_ERRORS: readonly ErrorCode[] = [
   'bad_request',
   'not_found',
   'method_not_allowed',
+  'request_timeout',
   'payload_too_large',
   'too_many_requests',
   'headers_too_large',

@@ -20,7 +20,18 @@ import { webRoutes } from './routes/web.js';
 import type { HttpServices } from './services.js';
 import { useSchemaValidation } from './validation.js';
 
-type HttpConfig = Pick<Config, 'logLevel' | 'bodyLimitBytes' | 'trustProxy' | 'messageMaxChars'>;
+type HttpConfig = Pick<
+  Config,
+  | 'logLevel'
+  | 'bodyLimitBytes'
+  | 'trustProxy'
+  | 'messageMaxChars'
+  | 'httpHeadersTimeoutMs'
+  | 'httpRequestTimeoutMs'
+>;
+
+/** How often Node looks for requests past their time: the timeouts hold to about a second. */
+const TIMEOUT_CHECK_MS = 1000;
 
 function useRequestMetrics(app: FastifyInstance, services: HttpServices): void {
   app.addHook('onResponse', async (request, reply) => {
@@ -57,6 +68,12 @@ export async function buildHttpServer(
     logger: loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    http: {
+      headersTimeout: config.httpHeadersTimeoutMs,
+      requestTimeout: config.httpRequestTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
+    requestTimeout: config.httpRequestTimeoutMs,
     // Refused by refuseWhileClosing instead, so the 503 has the API's error body.
     return503OnClosing: false,
     ...errorServerOptions,

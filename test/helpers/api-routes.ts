@@ -4,6 +4,7 @@
 /** Answers any route may give: a bad URL or HTTP syntax, a body or headers over the limit. */
 export const GENERIC_ANSWERS = [
   '400 bad_request',
+  '408 request_timeout',
   '413 payload_too_large',
   '431 headers_too_large',
 ];

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config.js';
 import type { Accounts } from '../../src/domain/accounts.js';
 import type { Messages } from '../../src/domain/messages.js';
 import type { ReadMarkers } from '../../src/domain/read-markers.js';
@@ -37,33 +38,30 @@ describe('when the domain fails', () => {
   let app: FastifyInstance;
   let base: string;
   before(async () => {
-    app = await buildHttpServer(
-      { logLevel: 'silent', bodyLimitBytes: 65_536, trustProxy: false, messageMaxChars: 4096 },
-      {
-        accounts: broken as unknown as Accounts,
-        users: {} as Users,
-        rooms: {} as Rooms,
-        messages: {} as Messages,
-        readMarkers: {} as ReadMarkers,
-        sendLimiter: {} as SendLimiter,
-        userRate: {} as UserRate,
-        metrics: createMetrics(),
-        onLogout: () => {},
-        metricsToken: undefined,
-        checkReady: async () => {
-          throw new Error(SECRET);
-        },
-        authThrottle: new AuthThrottle(
-          await openLimiters({ redisUrl: undefined, redisChannelPrefix: '' }),
-          {
-            perAddressPerMinute: 1000,
-            freeFailures: 5,
-            maxLockSeconds: 60,
-          },
-        ),
-        allowedOrigins: undefined,
+    app = await buildHttpServer(loadConfig({ LOG_LEVEL: 'silent' }), {
+      accounts: broken as unknown as Accounts,
+      users: {} as Users,
+      rooms: {} as Rooms,
+      messages: {} as Messages,
+      readMarkers: {} as ReadMarkers,
+      sendLimiter: {} as SendLimiter,
+      userRate: {} as UserRate,
+      metrics: createMetrics(),
+      onLogout: () => {},
+      metricsToken: undefined,
+      checkReady: async () => {
+        throw new Error(SECRET);
       },
-    );
+      authThrottle: new AuthThrottle(
+        await openLimiters({ redisUrl: undefined, redisChannelPrefix: '' }),
+        {
+          perAddressPerMinute: 1000,
+          freeFailures: 5,
+          maxLockSeconds: 60,
+        },
+      ),
+      allowedOrigins: undefined,
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   });
