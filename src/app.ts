@@ -81,7 +81,6 @@ export async function createServer(
     // Called only once requests flow, when `http` below exists.
     (error) => http.log.error({ err: error }, 'publishing a stored message failed'),
   );
-  const messages = new Messages(store, batcher, clock, config.messageMaxChars);
   const presence = await openPresence(config, store);
   const hub = new Hub({ feed: flow, presence, metrics, gapWaitMs: GAP_WAIT_MS });
   flow.deliverTo(hub);
@@ -94,6 +93,7 @@ export async function createServer(
     burst: config.userMessageBurst,
     shared: limiters.sharedBuckets,
   });
+  const messages = new Messages(store, batcher, clock, config.messageMaxChars, userRate);
   const http = await buildHttpServer(config, {
     accounts,
     users: new Users(store),
@@ -101,7 +101,6 @@ export async function createServer(
     messages,
     readMarkers: new ReadMarkers(store, flow),
     sendLimiter: new SendLimiter(config.wsMessagesPerSecond),
-    userRate,
     metrics,
     onLogout: (sessionKey) => flow.sessionEnded(sessionKey),
     checkReady: async () => {
@@ -119,7 +118,6 @@ export async function createServer(
   const context = new RealtimeContext(hub, flow, messages, {
     maxBufferedBytes: config.wsMaxBufferedBytes,
     messagesPerSecond: config.wsMessagesPerSecond,
-    userRate,
     metrics,
   });
   context.presence = presence;

@@ -6,6 +6,7 @@ import { isBlank } from './invisible.js';
 import type { MessageBatcher } from './message-batcher.js';
 import type { HistoryRange, MessageStore, StoredMessage } from './ports/messages.js';
 import type { Clock, MessageJson } from './types.js';
+import type { UserRate } from './user-rate.js';
 
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 200;
@@ -17,6 +18,10 @@ export interface PostedMessage {
   readonly text: string;
   readonly clientId: string | null;
 }
+
+declare const admitted: unique symbol;
+/** A message that passed the rules and its author's rate: the only kind `post` stores. */
+export type AdmittedMessage = PostedMessage & { readonly [admitted]: true };
 
 /** A client id names one message per room and author: a short, storable string. */
 export function isValidClientId(clientId: string): boolean {
@@ -30,10 +35,10 @@ export function isValidClientId(clientId: string): boolean {
 }
 
 /** Why a message is refused before it is stored. */
-export type MessageProblem = 'invalid_json' | 'invalid_message' | 'message_too_long';
+type MessageProblem = 'invalid_json' | 'invalid_message' | 'message_too_long';
 
 /** The error a refused message is answered with. */
-export function problemError(problem: MessageProblem): AppError {
+function problemError(problem: MessageProblem): AppError {
   return problem === 'invalid_json'
     ? new AppError(problem, 'client_id must be 1 to 64 characters')
     : new AppError(problem);
@@ -91,19 +96,28 @@ export class Messages {
     private readonly batcher: MessageBatcher,
     private readonly clock: Clock,
     private readonly maxChars: number,
+    /** Messages per user, over all their connections and the nodes. */
+    private readonly userRate: Pick<UserRate, 'take'>,
   ) {}
 
-  /** Why the message cannot be sent, found before it costs the sender anything; or undefined. */
-  problem(message: PostedMessage): MessageProblem | undefined {
-    if (message.clientId !== null && !isValidClientId(message.clientId)) return 'invalid_json';
-    return textProblem(message.text, this.maxChars);
+  /**
+   * Checks a message against the rules, then counts it against its author's rate: the message
+   * `post` takes, or why it is refused. One the rules refuse costs none of the rate.
+   */
+  admit(message: PostedMessage): AdmittedMessage | AppError {
+    const problem = this.problem(message);
+    if (problem) return problemError(problem);
+    return this.userRate.take(message.userId) ?? (message as AdmittedMessage);
   }
 
-  /** Validates and stores a message; resolves once it is durable. */
-  post(message: PostedMessage, origin?: number): Promise<StoredMessage> {
-    const problem = this.problem(message);
-    if (problem) return Promise.reject(problemError(problem));
+  /** Stores an admitted message; resolves once it is durable. */
+  post(message: AdmittedMessage, origin?: number): Promise<StoredMessage> {
     return this.batcher.append({ ...message, createdAt: this.clock() }, origin);
+  }
+
+  private problem(message: PostedMessage): MessageProblem | undefined {
+    if (message.clientId !== null && !isValidClientId(message.clientId)) return 'invalid_json';
+    return textProblem(message.text, this.maxChars);
   }
 
   /**

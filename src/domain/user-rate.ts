@@ -30,15 +30,13 @@ export class UserRate {
     this.maxUsers = options.maxUsers ?? 100_000;
   }
 
-  /** Counts one message of the user; false (and nothing counted) when over the rate. */
-  tryTake(userId: number): boolean {
-    return this.refusal(userId) === undefined;
-  }
-
-  /** Counts one message of the user; throws `too_many_requests` with Retry-After over the rate. */
-  take(userId: number): void {
-    const retryAfterSeconds = this.refusal(userId);
-    if (retryAfterSeconds !== undefined) throw new RateLimitedError(retryAfterSeconds);
+  /**
+   * Counts one message of the user; over the rate, counts nothing and returns the refusal
+   * (`too_many_requests`, with the seconds until a token).
+   */
+  take(userId: number): RateLimitedError | undefined {
+    const retryAfterSeconds = this.secondsToWait(userId);
+    return retryAfterSeconds === undefined ? undefined : new RateLimitedError(retryAfterSeconds);
   }
 
   /** Stops syncing; what was not sent yet is forgotten. */
@@ -48,7 +46,7 @@ export class UserRate {
   }
 
   /** Undefined when the message may go, else the seconds until it may. */
-  private refusal(userId: number): number | undefined {
+  private secondsToWait(userId: number): number | undefined {
     const key = String(userId);
     const now = this.now();
     const bucket = this.bucketOf(key, now);

@@ -4,7 +4,6 @@ import type { Messages } from '../domain/messages.js';
 import type { ReadMarkers } from '../domain/read-markers.js';
 import type { Rooms } from '../domain/rooms.js';
 import type { SendLimiter } from '../domain/send-limiter.js';
-import type { UserRate } from '../domain/user-rate.js';
 import type { Users } from '../domain/users.js';
 import type { Metrics } from '../metrics.js';
 import type { AuthThrottle } from './auth-throttle.js';
@@ -17,8 +16,6 @@ export interface HttpServices {
   readonly readMarkers: ReadMarkers;
   /** Messages per session and second sent over HTTP. */
   readonly sendLimiter: SendLimiter;
-  /** Messages per user over every connection and node. */
-  readonly userRate: Pick<UserRate, 'take'>;
   readonly metrics: Metrics;
   /** Closes every socket of a logged-out session, on every node. */
   readonly onLogout: (sessionKey: string) => void;

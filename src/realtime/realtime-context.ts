@@ -4,7 +4,6 @@ import type { Session } from '../domain/accounts.js';
 import type { RoomFeed } from '../domain/message-flow.js';
 import type { Messages } from '../domain/messages.js';
 import { type PresencePort, presenceOff } from '../domain/presence.js';
-import type { UserRate } from '../domain/user-rate.js';
 import type { Metrics } from '../metrics.js';
 import type { FrameRate } from './frame-rate.js';
 import type { Hub } from './hub.js';
@@ -25,8 +24,6 @@ export interface SessionActivity {
 
 export interface RealtimeLimits extends OutboundLimits {
   readonly messagesPerSecond: number;
-  /** Messages per user, over all their connections and the nodes. */
-  readonly userRate: Pick<UserRate, 'tryTake'>;
   readonly metrics: Metrics;
 }
 
@@ -59,10 +56,5 @@ export class RealtimeContext {
     if (!this.accepting) return 'unavailable';
     this.sessions?.sessionUsed(session.key);
     return rate.exceeded() ? 'too_many_requests' : undefined;
-  }
-
-  /** Why a message of `session` is refused although its frame passed, if it is: the user's rate. */
-  messageRefusal(session: Session): FrameRefusal | undefined {
-    return this.limits.userRate.tryTake(session.user.id) ? undefined : 'too_many_requests';
   }
 }

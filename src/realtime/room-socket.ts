@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import type { Session } from '../domain/accounts.js';
 import type { RoomEvent } from '../domain/bus.js';
 import { toMessageJson } from '../domain/messages.js';
+import { AppError } from '../errors.js';
 import { CatchUp } from './catch-up.js';
 import { CLOSE_CODES } from './close-codes.js';
 import { Delivery } from './delivery.js';
@@ -83,22 +84,22 @@ export class RoomSocket extends SocketMember implements HubMember {
       this.sendError(frame.code, clientId);
       return;
     }
-    const posted = {
-      roomId: this.roomId,
-      userId: this.session.user.id,
-      text: frame.text,
-      clientId,
-    };
-    // A text refused anyway costs none of the user's messages.
-    const refusal =
-      this.context.refusal(this.rate, this.session) ??
-      this.context.messages.problem(posted) ??
-      this.context.messageRefusal(this.session);
+    const refusal = this.context.refusal(this.rate, this.session);
     if (refusal) {
       this.sendError(refusal, clientId);
       return;
     }
-    this.context.messages.post(posted, this.id).then(
+    const admitted = this.context.messages.admit({
+      roomId: this.roomId,
+      userId: this.session.user.id,
+      text: frame.text,
+      clientId,
+    });
+    if (admitted instanceof AppError) {
+      this.sendError(sendFailure(admitted), clientId);
+      return;
+    }
+    this.context.messages.post(admitted, this.id).then(
       (stored) => {
         // A retry of a stored client id is not published again: acknowledge it here.
         if (stored.duplicate && clientId) {

@@ -9,7 +9,6 @@ import type { Messages } from '../../src/domain/messages.js';
 import type { ReadMarkers } from '../../src/domain/read-markers.js';
 import type { Rooms } from '../../src/domain/rooms.js';
 import type { SendLimiter } from '../../src/domain/send-limiter.js';
-import type { UserRate } from '../../src/domain/user-rate.js';
 import type { Users } from '../../src/domain/users.js';
 import { UnavailableError } from '../../src/errors.js';
 import { AuthThrottle } from '../../src/http/auth-throttle.js';
@@ -45,7 +44,6 @@ describe('when the domain fails', () => {
       messages: {} as Messages,
       readMarkers: {} as ReadMarkers,
       sendLimiter: {} as SendLimiter,
-      userRate: {} as UserRate,
       metrics: createMetrics(),
       onLogout: () => {},
       metricsToken: undefined,

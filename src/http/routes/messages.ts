@@ -1,6 +1,7 @@
 // A room's messages over HTTP: read history, send (like a room socket does), mark as read.
 import type { FastifyInstance } from 'fastify';
-import { HISTORY_DEFAULT_LIMIT, problemError, toMessageJson } from '../../domain/messages.js';
+import { HISTORY_DEFAULT_LIMIT, toMessageJson } from '../../domain/messages.js';
+import { AppError } from '../../errors.js';
 import { sessionHook, sessionOf } from '../auth.js';
 import { errorResponses } from '../error-responses.js';
 import { SESSION_HEADER } from '../openapi.js';
@@ -31,7 +32,7 @@ interface SendBody {
 }
 
 export function messageRoutes(app: FastifyInstance, services: HttpServices): void {
-  const { rooms, messages, readMarkers, sendLimiter, userRate } = services;
+  const { rooms, messages, readMarkers, sendLimiter } = services;
   const onRequest = sessionHook(services.accounts);
 
   app.get<{ Params: RoomParams; Querystring: HistoryQuery }>(
@@ -101,12 +102,14 @@ export function messageRoutes(app: FastifyInstance, services: HttpServices): voi
       const roomId = await rooms.requireMember(user.id, request.params.id);
       sendLimiter.take(key);
       const clientId = request.body.client_id ?? null;
-      const posted = { roomId, userId: user.id, text: request.body.text, clientId };
-      // A text refused anyway costs none of the user's messages.
-      const problem = messages.problem(posted);
-      if (problem) throw problemError(problem);
-      userRate.take(user.id);
-      const stored = await messages.post(posted);
+      const admitted = messages.admit({
+        roomId,
+        userId: user.id,
+        text: request.body.text,
+        clientId,
+      });
+      if (admitted instanceof AppError) throw admitted;
+      const stored = await messages.post(admitted);
       const json = toMessageJson(stored);
       return clientId === null ? json : { ...json, client_id: clientId };
     },
