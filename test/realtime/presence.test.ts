@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backends } from '../helpers/backends.js';
-import { createRoom, registerUser, registerUsers, type TestUser } from '../helpers/http.js';
+import {
+  createRoom,
+  registerUser,
+  registerUsers,
+  request,
+  type TestUser,
+} from '../helpers/http.js';
 import { eventually } from '../helpers/observe.js';
 import { shownOnline, untilShown } from '../helpers/presence.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -133,6 +139,50 @@ for (const backend of backends()) {
       await createRoom(server.url, alice, [bob]);
       await eventually(() => shownOnline(aliceStream).includes(bob.id));
       await eventually(() => shownOnline(bobStream).includes(alice.id));
+    });
+
+    test('a room created while a stream is still joining: its members online are in ready.online', async () => {
+      const [alice, bob, carol] = await registerUsers(server.url, 3);
+      const aliceRoom = await createRoom(server.url, alice, []);
+      const bobRoom = await createRoom(server.url, bob, [carol]);
+      clients.push(await ChatClient.open(server.wsUrl, bobRoom, bob.session));
+      // The stream's join of Alice's room is held: her lists of rooms and contacts are read by then.
+      const { hub } = server.server;
+      const join = hub.join;
+      let joining!: () => void;
+      const joinAsked = new Promise<void>((resolve) => {
+        joining = resolve;
+      });
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      hub.join = async (member, roomId) => {
+        if (roomId === aliceRoom) {
+          joining();
+          await released;
+        }
+        return join.call(hub, member, roomId);
+      };
+      try {
+        const aliceStream = await ChatClient.stream(server.wsUrl, alice.session);
+        clients.push(aliceStream);
+        await joinAsked;
+        const roomsBefore = hub.roomCount;
+        const roomId = await createRoom(server.url, bob, [alice]);
+        await eventually(() => hub.roomCount === roomsBefore + 1);
+        release();
+        const ready = await aliceStream.find((frame) => frame.type === 'ready');
+        assert.deepEqual(ready.online, [bob.id]);
+        await request(server.url, 'POST', `/v1/rooms/${roomId}/messages`, {
+          session: bob.session,
+          body: { text: 'in the room made meanwhile' },
+        });
+        await aliceStream.find((frame) => frame.type === 'message' && frame.message.room_id === roomId);
+      } finally {
+        hub.join = join;
+        release();
+      }
     });
 
     test('a user sharing no room never appears in online lists or presence frames', async () => {
