@@ -45,9 +45,23 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ti
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Heap and buffers in use after a full collection: what this process (and its server) holds. */
-export function memoryInUse(): number {
-  gc();
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
+/** Two readings this close apart: the collections have settled. */
+const SETTLED_BYTES = 256 * 1024;
+
+/**
+ * Heap and buffers in use after full collections, once they settle: what this process (and its
+ * server) holds. Buffers freed by a collection give their memory back a moment later, so one
+ * reading right after gc() may still count them.
+ */
+export async function memoryInUse(): Promise<number> {
+  let previous = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 10; round++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    const now = heapUsed + arrayBuffers;
+    if (Math.abs(previous - now) < SETTLED_BYTES) return now;
+    previous = now;
+  }
+  return previous;
 }

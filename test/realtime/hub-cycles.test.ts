@@ -68,10 +68,10 @@ for (const backend of backends()) {
         await eventually(() => hub.connectionCount === 0 && hub.roomCount === 0);
       };
       await run(CYCLES / 10); // warm-up: caches and pools reach their working size
-      const baseline = memoryInUse();
+      const baseline = await memoryInUse();
       await run(CYCLES);
       assert.equal(await metric(server.url, 'websocket_connections_open'), 0);
-      const grown = memoryInUse() - baseline;
+      const grown = (await memoryInUse()) - baseline;
       assert.ok(grown < 8 * 1024 * 1024, `memory grew by ${grown} bytes`);
     });
   });
