@@ -5,6 +5,7 @@ import type { ConversationEvents, ReadMoved, RoomCreated } from './conversation-
 import { toRoomEvent } from './messages.js';
 import type { MessageStore, StoredMessage } from './ports/messages.js';
 import type { RoomStore } from './ports/rooms.js';
+import { roomCreatedEvent } from './rooms.js';
 import type { TypingPublisher, TypingSignal } from './typing.js';
 
 /** What this node's sockets are told, whichever node the change happened on. */
@@ -15,6 +16,8 @@ export interface ConversationListener {
   roomCreated(event: RoomCreated): void;
   /** A session was logged out: its sockets close. */
   sessionEnded(sessionKey: string): void;
+  /** The bus is back after an outage: what it carried meanwhile may not have come. */
+  busResumed(): void;
 }
 
 /** What the realtime layer asks of rooms: subscriptions, last ids, stored messages. */
@@ -36,10 +39,13 @@ export interface RoomFeed {
   ): Promise<RoomEvent[]>;
   /** Ids of the rooms the user is a member of. */
   roomIdsOf(userId: number): Promise<number[]>;
+  /** The room as its creation was announced, for a member who missed it; undefined if not one. */
+  roomCreatedFor(roomId: number, userId: number): Promise<RoomCreated | undefined>;
 }
 
 export interface MessageFlowDeps {
-  readonly store: Pick<MessageStore, 'history' | 'lastMessageId'> & Pick<RoomStore, 'roomIdsOf'>;
+  readonly store: Pick<MessageStore, 'history' | 'lastMessageId'> &
+    Pick<RoomStore, 'roomIdsOf' | 'roomOfMember'>;
   readonly bus: Bus;
   /** Counts the messages stored (retries of a stored client id excluded). */
   readonly storedCounter: { inc(): void };
@@ -86,7 +92,10 @@ export class MessageFlow implements ConversationEvents, RoomFeed, TypingPublishe
         this.deps.forgetSession(sessionKey);
         listener.sessionEnded(sessionKey);
       },
-      onResumed: () => this.resumed?.(),
+      onResumed: () => {
+        listener.busResumed();
+        this.resumed?.();
+      },
     });
   }
 
@@ -130,5 +139,10 @@ export class MessageFlow implements ConversationEvents, RoomFeed, TypingPublishe
 
   roomIdsOf(userId: number): Promise<number[]> {
     return this.deps.store.roomIdsOf(userId);
+  }
+
+  async roomCreatedFor(roomId: number, userId: number): Promise<RoomCreated | undefined> {
+    const room = await this.deps.store.roomOfMember(roomId, userId);
+    return room && roomCreatedEvent(room);
   }
 }

@@ -1,6 +1,6 @@
 // Rooms: who may talk together, who may see what, and how each member sees a room.
 import { AppError, RateLimitedError } from '../errors.js';
-import type { ConversationEvents } from './conversation-events.js';
+import type { ConversationEvents, RoomCreated } from './conversation-events.js';
 import { parseId } from './ids.js';
 import { canonicalMembers, memberSetKey } from './member-set.js';
 import { toMessageJson } from './messages.js';
@@ -39,6 +39,16 @@ export function toRoomJson(room: RoomState): RoomJson {
   };
 }
 
+/** A new room as its members' streams are told of it: no message yet, nothing read. */
+export function roomCreatedEvent(room: RoomState): RoomCreated {
+  const fresh = { ...room, lastMessage: null, lastReadId: 0, unread: 0 };
+  return {
+    roomId: room.id,
+    memberIds: room.users.map((user) => user.id),
+    wire: JSON.stringify(toRoomJson(fresh)),
+  };
+}
+
 function toRoomInfoJson(room: RoomState): RoomInfoJson {
   const read = room.markers.map((marker) => ({
     user_id: marker.userId,
@@ -72,12 +82,9 @@ export class Rooms {
         recentSince: now - CREATION_WINDOW_SECONDS,
       },
     );
-    const roomId = this.roomIdOf(creation, now);
-    const room = toRoomJson(await this.state(callerId, roomId));
-    if (creation.outcome === 'created') {
-      this.events.roomCreated({ roomId, memberIds: members, wire: JSON.stringify(room) });
-    }
-    return room;
+    const room = await this.state(callerId, this.roomIdOf(creation, now));
+    if (creation.outcome === 'created') this.events.roomCreated(roomCreatedEvent(room));
+    return toRoomJson(room);
   }
 
   /** One page of the caller's rooms, most recently active first. */

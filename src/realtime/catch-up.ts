@@ -13,7 +13,7 @@ export class CatchUp {
 
   constructor(
     private readonly roomId: number,
-    private readonly feed: RoomFeed,
+    private readonly feed: Pick<RoomFeed, 'messagesAfter'>,
     private readonly out: Pick<Outbound, 'admits' | 'isOpen' | 'sendStored'>,
   ) {}
 

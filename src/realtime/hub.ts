@@ -141,6 +141,12 @@ export class Hub implements ConversationListener, PresenceAudience {
     } else channel.sequencer.push(event);
   }
 
+  /** What other nodes stored or created while the bus was down is read from the store. */
+  busResumed(): void {
+    for (const channel of this.channels.values()) void channel.sequencer?.catchUp();
+    void this.announceMissedRooms();
+  }
+
   readMoved(event: ReadMoved): void {
     this.signal(event.roomId, readFrame(event));
   }
@@ -197,6 +203,21 @@ export class Hub implements ConversationListener, PresenceAudience {
 
   heartbeat(): void {
     for (const member of this.members.keys()) member.heartbeat();
+  }
+
+  /** Rooms created with followed users while the bus was down: their streams are told now. */
+  private async announceMissedRooms(): Promise<void> {
+    for (const [userId, followers] of [...this.followers]) {
+      try {
+        for (const roomId of await this.deps.feed.roomIdsOf(userId)) {
+          if ([...followers].every((follower) => this.isJoined(follower, roomId))) continue;
+          const event = await this.deps.feed.roomCreatedFor(roomId, userId);
+          if (event) for (const follower of followers) follower.roomCreated(event);
+        }
+      } catch {
+        // The store is unreachable too: these streams learn of the rooms when they reconnect.
+      }
+    }
   }
 
   private acknowledgeLate(channel: RoomChannel, event: RoomEvent): void {

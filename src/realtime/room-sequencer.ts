@@ -36,6 +36,15 @@ export class RoomSequencer {
     }
   }
 
+  /** The bus may have lost events (it was down): delivers what the store has after the last. */
+  async catchUp(): Promise<void> {
+    clearTimeout(this.gapTimer);
+    for (let before = -1; before !== this.lastId; ) {
+      before = this.lastId;
+      await this.fillGap();
+    }
+  }
+
   close(): void {
     clearTimeout(this.gapTimer);
     this.waiting.clear();

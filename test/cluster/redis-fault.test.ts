@@ -119,6 +119,42 @@ for (const backend of backends()) {
       const clients = [aliceOn1, bobOn1, carolOn2, daveAgain, erinOn1, aliceInOther, frankOn2];
       await Promise.all(clients.map((client) => client.close()));
     });
+    test('what the other node stored or created during the outage arrives once Redis is back, with nothing sent after it', async () => {
+      const url = (node: number) => fault.cluster.node(node).url;
+      const alice = await registerUser(url(0));
+      const [carol, dave] = await Promise.all([registerUser(url(1)), registerUser(url(1))]);
+      const roomId = await createRoom(url(0), alice, [carol]);
+      const aliceSocket = await open(0, roomId, alice);
+      const aliceStream = await ChatClient.stream(fault.cluster.node(0).wsUrl, alice.session);
+      await aliceStream.find((frame) => frame.type === 'ready');
+      const carolSocket = await open(1, roomId, carol);
+      await subscribed(roomId, 2);
+
+      await fault.redis.stop();
+      await eventually('node 2 is not ready', async () => (await readiness(1)) === 503);
+      carolSocket.send({ text: 'while Redis is down', client_id: 'missed' });
+      await acknowledged(carolSocket, 'missed');
+      const newRoom = await createRoom(url(1), carol, [alice, dave]);
+      const inNewRoom = await request(url(1), 'POST', `/v1/rooms/${newRoom}/messages`, {
+        session: carol.session,
+        body: { text: 'in a room made while Redis is down' },
+      });
+      await fault.redis.start();
+
+      const [missed] = await aliceSocket.waitFor(1, 15_000);
+      assert.equal(missed?.text, 'while Redis is down');
+      const inStream = await aliceStream.find((frame) => frame.type === 'message');
+      assert.deepEqual(inStream.message, missed);
+      const announced = await aliceStream.find((frame) => frame.type === 'room', 15_000);
+      assert.equal(announced.room.id, newRoom);
+      const caughtUp = await aliceStream.find(
+        (frame) => frame.type === 'message' && frame.message.room_id === newRoom,
+      );
+      assert.deepEqual(caughtUp.message, inNewRoom.body);
+      assert.ok(await aliceSocket.quiet(), 'nothing arrives twice');
+      await Promise.all([aliceSocket, aliceStream, carolSocket].map((client) => client.close()));
+    });
+
     test('a burst from both nodes while Redis stops and starts: every receiver gets it all, once, in order', async () => {
       const people = await Promise.all(
         [0, 1, 0, 1].map((node) => person(fault.cluster.node(node).url)),

@@ -41,6 +41,9 @@ class Recorder implements ConversationListener {
   sessionEnded(sessionKey: string) {
     this.heard.push(sessionKey);
   }
+  busResumed() {
+    this.heard.push('resumed');
+  }
 }
 
 function flowWith() {
@@ -57,6 +60,9 @@ function flowWith() {
     },
     async roomIdsOf() {
       return [3];
+    },
+    async roomOfMember() {
+      return undefined;
     },
   };
   const flow = new MessageFlow({

@@ -33,23 +33,13 @@ function event(id: number, text = 'x'): RoomEvent {
 }
 
 /** A room of `count` stored messages, read in pages. */
-class FakeFeed implements RoomFeed {
+class FakeFeed implements Pick<RoomFeed, 'messagesAfter'> {
   readonly pages: Array<[number, number | undefined]> = [];
   constructor(private readonly count: number) {}
   async messagesAfter(_roomId: number, afterId: number, limit: number, upTo?: number) {
     this.pages.push([afterId, upTo]);
     const last = Math.min(this.count, upTo ?? this.count, afterId + limit);
     return Array.from({ length: Math.max(0, last - afterId) }, (_, n) => event(afterId + n + 1));
-  }
-  async subscribeRoom() {}
-  async unsubscribeRoom() {}
-  async subscribeUser() {}
-  async unsubscribeUser() {}
-  async lastMessageId() {
-    return this.count;
-  }
-  async roomIdsOf() {
-    return [];
   }
 }
 

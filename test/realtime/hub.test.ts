@@ -78,6 +78,9 @@ class FakeFeed implements RoomFeed {
   async roomIdsOf(): Promise<number[]> {
     return [];
   }
+  async roomCreatedFor(): Promise<RoomCreated | undefined> {
+    return undefined;
+  }
 }
 
 function event(roomId: number, id: number, previousId: number, origin?: number): RoomEvent {

@@ -178,7 +178,9 @@ for (const backend of backends()) {
           session: bob.session,
           body: { text: 'in the room made meanwhile' },
         });
-        await aliceStream.find((frame) => frame.type === 'message' && frame.message.room_id === roomId);
+        await aliceStream.find(
+          (frame) => frame.type === 'message' && frame.message.room_id === roomId,
+        );
       } finally {
         hub.join = join;
         release();

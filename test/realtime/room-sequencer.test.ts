@@ -27,6 +27,8 @@ describe('RoomSequencer', () => {
   let stored: RoomEvent[];
   let fetches: number[];
   let failFetches: boolean;
+  /** How many stored events one read returns. */
+  let pageSize: number;
   /** While set, a store read waits for it: events can arrive meanwhile. */
   let fetchGate: Promise<void> | undefined;
   let sequencer: RoomSequencer;
@@ -40,13 +42,14 @@ describe('RoomSequencer', () => {
     stored = [event(10, 0), event(14, 10), event(15, 14), event(21, 15), event(30, 21)];
     fetches = [];
     failFetches = false;
+    pageSize = Number.POSITIVE_INFINITY;
     fetchGate = undefined;
     sequencer = new RoomSequencer(10, {
       fetchAfter: async (afterId) => {
         fetches.push(afterId);
         await fetchGate;
         if (failFetches) throw new Error('store down');
-        return stored.filter((message) => message.id > afterId);
+        return stored.filter((message) => message.id > afterId).slice(0, pageSize);
       },
       deliver: (delivery) => delivered.push(delivery),
       gapWaitMs: GAP_WAIT_MS,
@@ -130,6 +133,23 @@ describe('RoomSequencer', () => {
     await settle();
     assert.deepEqual(fetches, [10, 10]);
     assert.deepEqual(deliveredIds().slice(0, 2), [14, 15]);
+  });
+
+  test('catching up reads the store page by page, though no event points at what was missed', async () => {
+    pageSize = 2;
+    await sequencer.catchUp();
+    assert.deepEqual(deliveredIds(), [14, 15, 21, 30]);
+    assert.deepEqual(fetches, [10, 15, 30]);
+    sequencer.push(event(30, 21));
+    sequencer.push(event(31, 30));
+    assert.deepEqual(deliveredIds(), [14, 15, 21, 30, 31], 'nothing twice, and on it goes');
+  });
+
+  test('catching up with nothing missed reads once and delivers nothing', async () => {
+    stored = [event(10, 0)];
+    await sequencer.catchUp();
+    assert.deepEqual(fetches, [10]);
+    assert.deepEqual(deliveredIds(), []);
   });
 
   test('a closed sequencer reads nothing more', async () => {
