@@ -8,6 +8,9 @@ import { ChatError } from './errors.js';
 import { hasFields, type KeyValueStorage, readStoredList } from './storage.js';
 import type { Message } from './types.js';
 
+/** How many settled client ids are remembered (see `settled`). */
+export const SETTLED_KEPT = 1000;
+
 export interface PendingMessage {
   readonly clientId: string;
   readonly roomId: number;
@@ -43,7 +46,12 @@ interface Waiter {
 export class Outbox extends Emitter<OutboxEvents> {
   private items: PendingMessage[];
   private readonly waiters = new Map<string, Waiter>();
-  /** Stored, refused or discarded here: gone from the storage even if another page wrote it. */
+  /**
+   * Stored, refused or discarded here: gone from the storage even if another page wrote it.
+   * Only the latest SETTLED_KEPT, the oldest forgotten first: a copy written back long after it
+   * settled is one another page still holds in its own queue (read as it started) and sends
+   * itself with the same client_id, which the server stores once; keeping it does no harm.
+   */
   private readonly settled = new Set<string>();
   private readonly backoff: Backoff;
   private inFlight: string | undefined;
@@ -81,7 +89,7 @@ export class Outbox extends Emitter<OutboxEvents> {
     const before = this.items.length;
     this.items = this.items.filter((pending) => pending.clientId !== clientId);
     if (this.items.length === before) return false;
-    this.settled.add(clientId);
+    this.remember(clientId);
     this.waiters.get(clientId)?.reject(new ChatError('invalid_message', { message: 'discarded' }));
     this.waiters.delete(clientId);
     this.changed();
@@ -141,12 +149,18 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   /** Takes a message out of the queue; returns whoever waits for it on this page. */
   private settle(pending: PendingMessage): Waiter | undefined {
-    this.settled.add(pending.clientId);
+    this.remember(pending.clientId);
     const waiter = this.waiters.get(pending.clientId);
     this.items = this.items.filter((item) => item !== pending);
     this.waiters.delete(pending.clientId);
     this.changed();
     return waiter;
+  }
+
+  private remember(clientId: string): void {
+    this.settled.add(clientId);
+    const [oldest] = this.settled;
+    if (this.settled.size > SETTLED_KEPT && oldest !== undefined) this.settled.delete(oldest);
   }
 
   /** Waits the server's Retry-After, else the back-off, or until woken. */

@@ -20,9 +20,9 @@ class RoomRecord {
   lastReadId: number;
   unread: number;
   readonly read = new Map<number, number>();
-  /** Up to this id the server counted; above it, other users' ids as they arrived. */
+  /** Up to this id the server counted; above it, other users' unread ids as they arrived. */
   private readonly countedUpTo: number;
-  private readonly othersAbove: number[] = [];
+  private othersAbove: number[] = [];
 
   constructor(
     readonly room: Room,
@@ -56,7 +56,8 @@ class RoomRecord {
     if (userId !== ownUserId || lastReadId <= this.lastReadId) return true;
     this.lastReadId = lastReadId;
     if (lastReadId < this.countedUpTo || this.othersAbove.length >= UNREAD_CAP) return false;
-    this.unread = this.othersAbove.filter((id) => id > lastReadId).length;
+    this.othersAbove = this.othersAbove.filter((id) => id > lastReadId);
+    this.unread = this.othersAbove.length;
     return true;
   }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ChatError } from '../src/errors.js';
-import { type Deliver, Outbox, type PendingMessage } from '../src/outbox.js';
+import { type Deliver, Outbox, type PendingMessage, SETTLED_KEPT } from '../src/outbox.js';
 import { type KeyValueStorage, memoryStorage } from '../src/storage.js';
 import type { Message } from '../src/types.js';
 
@@ -184,4 +184,22 @@ test('two pages on one storage (two tabs) keep each other’s messages for the n
   assert.equal(attempts.length, 2);
   // What the sender stored leaves the storage, though the other pages still hold it.
   assert.deepEqual(outbox(never, storage).pending(), []);
+});
+
+test('a page remembers only the latest settled client ids, oldest forgotten first', async () => {
+  const storage = memoryStorage();
+  const queue = outbox(server().deliver, storage);
+  queue.start();
+  const sends = Array.from({ length: SETTLED_KEPT + 1 }, (_, n) => queue.enqueue(1, 'x', `c-${n}`));
+  await Promise.all(sends);
+  // Another page writes back copies of the first and the last, as a stale queue would.
+  const copy = (clientId: string) => ({ clientId, roomId: 1, text: 'x', queuedAt: '' });
+  storage.setItem(KEY, JSON.stringify([copy('c-0'), copy(`c-${SETTLED_KEPT}`)]));
+  void queue.enqueue(2, 'next', 'c-next');
+  assert.deepEqual(
+    outbox(server().deliver, storage)
+      .pending()
+      .map((pending) => pending.clientId),
+    ['c-0', 'c-next'],
+  );
 });

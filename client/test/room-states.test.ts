@@ -83,6 +83,18 @@ test('the count stops at the cap, like the server’s', () => {
   assert.equal(states.onRead(10, ME, 8), 'stale');
 });
 
+test('what was read is forgotten: a room read as it goes never needs the server to recount', () => {
+  const states = new RoomStates(ME);
+  states.fromServer(room(5, 5, 0));
+  let id = 5;
+  for (let round = 0; round < 3; round += 1) {
+    for (let n = 0; n < UNREAD_CAP - 1; n += 1) states.onMessage(message(++id, OTHER));
+    const read = states.onRead(10, ME, id);
+    assert.ok(read !== 'stale' && read !== undefined, `round ${round}`);
+    assert.equal(read.unread, 0);
+  }
+});
+
 test('rooms are listed most recently active first', () => {
   const states = new RoomStates(ME);
   states.fromServer(room(5, 5, 0));

@@ -1,7 +1,8 @@
-// The open room: its history (older pages load as the reader scrolls up), live messages in id
-// order with day separators and grouped authors, the "new messages" line and a jump to the
-// latest, "seen" on the user's last message, who is typing, and what the user sent that is not
-// stored yet; the room is marked read while its latest message is in view.
+// The open room: a window of its history (older pages load as the reader scrolls up, the oldest
+// go as live messages come), live messages in id order with day separators and grouped authors,
+// the "new messages" line and a jump to the latest, "seen" on the user's last message, who is
+// typing, and what the user sent that is not stored yet; the room is marked read while its latest
+// message is in view.
 import { isChatError, type Message, type RoomState } from '../../client/src/index.js';
 import type { ChatContext } from './chat-context.js';
 import { byId, reconcile } from './dom.js';
@@ -9,9 +10,8 @@ import { continues, dayKey, listOfNames } from './format.js';
 import { daySeparator, messageItem, newMessagesLine } from './message-items.js';
 import { Outgoing } from './outgoing.js';
 import { RoomHeader } from './room-header.js';
-import { RoomHistories, RoomHistory } from './room-history.js';
+import { PAGE, RoomHistories, RoomHistory } from './room-history.js';
 
-const PAGE = 50;
 /** At most this many pages load at once to reach the first unread message. */
 const UNREAD_PAGES = 4;
 /** Closer than this to the bottom (px) counts as reading the latest. */
@@ -25,8 +25,9 @@ export class Conversation {
   private visit = 0;
   private readonly histories = new RoomHistories();
   private history = new RoomHistory();
-  private readonly items = new Map<number, HTMLLIElement>();
-  private readonly separators = new Map<string, HTMLLIElement>();
+  /** The elements of the messages and days on screen, kept from one render to the next. */
+  private items = new Map<number, HTMLLIElement>();
+  private separators = new Map<string, HTMLLIElement>();
   private readonly marker = newMessagesLine();
   private readonly seen = document.createElement('p');
   /** The first message the user had not read when the room opened (or arrived out of view). */
@@ -62,23 +63,30 @@ export class Conversation {
     const visit = ++this.visit;
     this.reset(roomId);
     if (roomId === undefined) return;
-    this.history = this.histories.of(roomId);
+    const history = this.histories.of(roomId);
+    this.history = history;
     this.renderOutgoing();
-    if (this.history.loaded) this.show(this.chat.live.room(roomId)?.lastReadId);
+    // At once only if the "new messages" line has its place in what the page kept.
+    const lastReadId = this.chat.live.room(roomId)?.lastReadId;
+    const shownAtOnce = history.loaded && history.reaches(lastReadId);
+    if (shownAtOnce) this.show(lastReadId);
     const { page, state } = await this.readLatest(roomId);
-    if (visit !== this.visit || !state) return;
-    const history = this.history;
+    if (visit !== this.visit) return;
+    if (!state) {
+      // Offline: what the page kept, line or not, rather than nothing.
+      if (history.loaded && !shownAtOnce) this.show(lastReadId);
+      return;
+    }
     if (!history.loaded) history.hasOlder = page.length === PAGE;
     history.add(page);
     await this.loadUnread(state.lastReadId, visit);
     if (visit !== this.visit) return;
-    const wasLoaded = history.loaded;
     history.loaded = true;
-    if (wasLoaded) this.update();
+    if (shownAtOnce) this.update();
     else this.show(state.lastReadId);
   }
 
-  /** The room's latest page and state; nothing when offline with the room already on screen. */
+  /** The room's latest page and state; nothing when offline with the room kept by the page. */
   private async readLatest(roomId: number): Promise<{ page: Message[]; state?: RoomState }> {
     try {
       const [page, state] = await Promise.all([
@@ -87,7 +95,7 @@ export class Conversation {
       ]);
       return { page, ...(state && { state }) };
     } catch (error) {
-      // The banner says why nothing new comes; what the page had of the room still shows.
+      // The banner says why nothing new comes; what the page kept of the room shows.
       if (this.history.loaded && isChatError(error) && error.retryable) return { page: [] };
       throw error;
     }
@@ -106,8 +114,7 @@ export class Conversation {
       this.unseen += 1;
       this.markerId ??= message.id;
     }
-    this.history.add([message]);
-    this.update();
+    if (this.history.addLive(message, wasAtBottom || mine)) this.update();
     // Only what arrives is read out, not every message a room shows as it opens.
     if (!mine)
       byId('announcer').textContent = `${this.chat.login(message.user_id)}: ${message.text}`;
@@ -162,6 +169,7 @@ export class Conversation {
   }
 
   private reset(roomId: number | undefined): void {
+    this.history.keepLatestPage();
     this.roomId = roomId;
     this.history = new RoomHistory();
     this.items.clear();
@@ -179,44 +187,36 @@ export class Conversation {
     if (roomId !== undefined) this.header.typing(this.chat.live.typingIn(roomId));
   }
 
-  private item(message: Message): HTMLLIElement {
-    let item = this.items.get(message.id);
-    if (!item) {
-      const mine = message.user_id === this.chat.me.id;
-      item = messageItem(message, this.chat.login(message.user_id), mine);
-      this.items.set(message.id, item);
-    }
-    return item;
-  }
-
+  /** Shows the window; elements of messages and days no longer in it are forgotten. */
   private render(): void {
     const nodes: Node[] = [];
+    const items = new Map<number, HTMLLIElement>();
+    const separators = new Map<string, HTMLLIElement>();
     let previous: Message | undefined;
     for (const message of this.history.messages) {
       const day = dayKey(message.created_at);
-      if (!previous || dayKey(previous.created_at) !== day)
-        nodes.push(this.separator(day, message));
+      if (!previous || dayKey(previous.created_at) !== day) {
+        const separator = this.separators.get(day) ?? daySeparator(message.created_at);
+        separators.set(day, separator);
+        nodes.push(separator);
+      }
       if (message.id === this.markerId) nodes.push(this.marker);
-      const item = this.item(message);
+      const mine = message.user_id === this.chat.me.id;
+      const item =
+        this.items.get(message.id) ?? messageItem(message, this.chat.login(message.user_id), mine);
       item.classList.toggle(
         'grouped',
         message.id !== this.markerId && continues(previous, message),
       );
+      items.set(message.id, item);
       nodes.push(item);
       previous = message;
     }
+    this.items = items;
+    this.separators = separators;
     reconcile(byId('messages'), nodes);
     byId('older').hidden = !this.history.hasOlder || !this.history.loaded;
     this.renderSeen();
-  }
-
-  private separator(day: string, first: Message): HTMLLIElement {
-    let separator = this.separators.get(day);
-    if (!separator) {
-      separator = daySeparator(first.created_at);
-      this.separators.set(day, separator);
-    }
-    return separator;
   }
 
   /** "Seen" (or "Seen by …" in a group) under the user's last message once others read it. */
@@ -274,11 +274,27 @@ export class Conversation {
   private scrolled(): void {
     if (this.scroller.scrollTop < TOP_SLACK) void this.loadOlder().catch(this.chat.notify);
     const atBottom = this.atBottom();
+    if (atBottom && this.history.behind) {
+      void this.openAgainAtLatest().catch(this.chat.notify);
+      return;
+    }
     if (atBottom) this.unseen = 0;
     const jump = byId('jump');
     jump.hidden = atBottom || this.roomId === undefined;
     jump.textContent = this.unseen > 0 ? `${this.unseen} new ↓` : 'Jump to latest ↓';
     this.markRead();
+  }
+
+  /** The reader is at the end of a window that is not the room's latest: the room opens again. */
+  private async openAgainAtLatest(): Promise<void> {
+    const roomId = this.roomId;
+    const last = this.history.messages.at(-1);
+    const visit = this.visit;
+    this.history.forget();
+    if (roomId === undefined) return;
+    // What they scrolled through counts as read: the "new messages" line goes after it.
+    if (last) await this.chat.live.markRead(roomId, last.id).catch(() => undefined);
+    if (visit === this.visit) await this.open(roomId);
   }
 
   /** Marks the room read up to its last message while that is in view of a visible page. */
@@ -287,7 +303,8 @@ export class Conversation {
     const state = roomId === undefined ? undefined : this.chat.live.room(roomId);
     const last = state?.lastMessage?.id ?? 0;
     if (roomId === undefined || !state || document.visibilityState !== 'visible') return;
-    if (!this.atBottom() || last <= Math.max(state.lastReadId, this.markingUpTo)) return;
+    if (!this.atBottom() || !this.history.endsAtLatest()) return;
+    if (last <= Math.max(state.lastReadId, this.markingUpTo)) return;
     this.markingUpTo = last;
     this.chat.live.markRead(roomId, last).catch(() => {
       this.markingUpTo = 0;

@@ -27,9 +27,10 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 /** Makes `parent`'s children exactly `nodes`, in order, moving only what is out of place. */
 export function reconcile(parent: Element, nodes: readonly Node[]): void {
+  const kept = new Set(nodes);
+  for (const child of [...parent.childNodes]) if (!kept.has(child)) child.remove();
   nodes.forEach((node, index) => {
     const current = parent.childNodes[index];
     if (current !== node) parent.insertBefore(node, current ?? null);
   });
-  while (parent.childNodes.length > nodes.length) parent.lastChild?.remove();
 }
