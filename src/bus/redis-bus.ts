@@ -26,6 +26,8 @@ const SUBSCRIBE_WAIT_MS = 2000;
 const START_WAIT_MS = 2000;
 /** A broken connection is reported at most this often. */
 const WARN_EVERY_MS = 10_000;
+/** The most rooms whose last unpublished message is kept to be published again. */
+const UNSENT_ROOMS_MAX = 10_000;
 
 export interface BusLog {
   warn(details: object, message: string): void;
@@ -68,6 +70,11 @@ class RedisBus implements Bus {
   private closing = false;
   /** Per connection: when it was last reported broken, and the errors not reported since. */
   private readonly trouble = new Map<Role, { reportedAt: number; unreported: number }>();
+  /**
+   * By room channel, the last message that could not be published: published once the publisher
+   * is back, so that the other nodes see what they missed before it and read it from the store.
+   */
+  private readonly unsent = new Map<string, string>();
 
   constructor(private readonly options: RedisBusOptions) {
     const common: RedisOptions = {
@@ -75,7 +82,8 @@ class RedisBus implements Bus {
       connectionName: `e-chat-server:${this.node}`,
     };
     // No offline queue: while Redis is down a publish fails at once instead of piling up in memory;
-    // the receivers' sequencers fill the gap from the store once events flow again.
+    // each room's last message is published again once Redis is back, and the receivers'
+    // sequencers fill the gap before it from the store.
     this.publisher = this.connect('publisher', {
       ...common,
       enableOfflineQueue: false,
@@ -104,7 +112,9 @@ class RedisBus implements Bus {
 
   publish(event: RoomEvent): void {
     this.listener?.onRoomEvent(event);
-    this.send(this.roomChannel(event.roomId), encodeRoomEvent(this.node, event));
+    const channel = this.roomChannel(event.roomId);
+    const payload = encodeRoomEvent(this.node, event);
+    this.send(channel, payload, () => this.keepUnsent(channel, payload));
   }
 
   publishReadMoved(event: ReadMoved): void {
@@ -181,14 +191,31 @@ class RedisBus implements Bus {
     return new Promise((resolve) => client.once('ready', () => resolve()));
   }
 
-  private send(channel: string, payload: string): void {
+  private send(channel: string, payload: string, failed?: () => void): void {
     if (this.publisher.status !== 'ready') {
       this.reportTrouble('publisher', 'not connected: an event was delivered on this node only');
+      failed?.();
       return;
     }
     this.publisher.publish(channel, payload).catch((error: Error) => {
       this.reportTrouble('publisher', error.message);
+      failed?.();
     });
+  }
+
+  private keepUnsent(channel: string, payload: string): void {
+    this.unsent.delete(channel);
+    this.unsent.set(channel, payload);
+    const [oldest] = this.unsent.keys();
+    if (this.unsent.size > UNSENT_ROOMS_MAX && oldest !== undefined) this.unsent.delete(oldest);
+  }
+
+  private publishUnsent(): void {
+    const unsent = [...this.unsent];
+    this.unsent.clear();
+    for (const [channel, payload] of unsent) {
+      this.send(channel, payload, () => this.keepUnsent(channel, payload));
+    }
   }
 
   /**
@@ -246,6 +273,17 @@ class RedisBus implements Bus {
   private recovered(role: Role): void {
     if (!this.trouble.delete(role) || this.closing) return;
     this.options.log.info({ connection: role }, 'redis connection restored');
-    if (role === 'subscriber') this.listener?.onResumed();
+    if (role === 'publisher') {
+      this.publishUnsent();
+      return;
+    }
+    // ioredis resubscribes just after 'ready': a PING answered after that says the subscriptions
+    // are live again, so nothing published from then on is missed by what the listener reads.
+    void Promise.resolve()
+      .then(() => this.subscriber.ping())
+      .then(
+        () => this.listener?.onResumed(),
+        () => undefined,
+      );
   }
 }

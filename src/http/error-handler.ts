@@ -47,11 +47,6 @@ function sendError(reply: FastifyReply, error: AppError): FastifyReply {
 /** A socket of Node's HTTP server, with the response it is writing, if any. */
 type HttpSocket = Duplex & { _httpMessage?: { headersSent: boolean } | null };
 
-/**
- * Requests Node's HTTP parser refuses (headers over 16 KiB, broken syntax) get JSON too, unless
- * a response to the request has begun (a bad URL answered before the parser failed on the rest):
- * a second response would follow the first on the wire. Node's own handler checks the same.
- */
 /** What a request that broke off before it reached Fastify is answered. */
 function clientErrorAnswer(code: string | undefined): AppError {
   if (code === 'HPE_HEADER_OVERFLOW') return new AppError('headers_too_large');
@@ -59,6 +54,11 @@ function clientErrorAnswer(code: string | undefined): AppError {
   return new AppError('bad_request', 'the request is not valid HTTP');
 }
 
+/**
+ * Requests Node's HTTP parser refuses (headers over 16 KiB, broken syntax, too slow) get JSON too, unless
+ * a response to the request has begun (a bad URL answered before the parser failed on the rest):
+ * a second response would follow the first on the wire. Node's own handler checks the same.
+ */
 function answerClientError(error: Error & { code?: string }, socket: HttpSocket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (socket.writable && !socket._httpMessage?.headersSent) {

@@ -70,6 +70,8 @@ export async function buildHttpServer(
     trustProxy: config.trustProxy,
     http: {
       headersTimeout: config.httpHeadersTimeoutMs,
+      // Fastify sets the server's requestTimeout from its own option (0, none, by default) after
+      // creating it with `http`: both are needed.
       requestTimeout: config.httpRequestTimeoutMs,
       connectionsCheckingInterval: TIMEOUT_CHECK_MS,
     },

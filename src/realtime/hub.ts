@@ -48,6 +48,8 @@ export class Hub implements ConversationListener, PresenceAudience {
   /** Per room and per user, subscriptions reach the bus in the order they were asked for. */
   private readonly roomSubscriptions = new KeyedQueue<number>();
   private readonly userSubscriptions = new KeyedQueue<number>();
+  /** How many times the bus came back after an outage: a channel set up across one catches up. */
+  private resumes = 0;
 
   constructor(private readonly deps: HubDeps) {}
 
@@ -143,6 +145,7 @@ export class Hub implements ConversationListener, PresenceAudience {
 
   /** What other nodes stored or created while the bus was down is read from the store. */
   busResumed(): void {
+    this.resumes += 1;
     for (const channel of this.channels.values()) void channel.sequencer?.catchUp();
     void this.announceMissedRooms();
   }
@@ -205,7 +208,11 @@ export class Hub implements ConversationListener, PresenceAudience {
     for (const member of this.members.keys()) member.heartbeat();
   }
 
-  /** Rooms created with followed users while the bus was down: their streams are told now. */
+  /**
+   * Rooms created with followed users while the bus was down: their streams are told now. A room
+   * of the user that a stream has not joined can only be a new one (members never leave);
+   * `roomCreated` ignores one the stream has joined meanwhile.
+   */
   private async announceMissedRooms(): Promise<void> {
     for (const [userId, followers] of [...this.followers]) {
       try {
@@ -238,9 +245,13 @@ export class Hub implements ConversationListener, PresenceAudience {
       sequencer: undefined,
       early: [],
       ready: this.roomSubscriptions.run(roomId, async () => {
+        const resumesBefore = this.resumes;
         await this.deps.feed.subscribeRoom(roomId);
         const lastId = await this.deps.feed.lastMessageId(roomId);
-        if (this.channels.get(roomId) === channel) this.startSequencer(roomId, channel, lastId);
+        if (this.channels.get(roomId) !== channel) return lastId;
+        const sequencer = this.startSequencer(roomId, channel, lastId);
+        // The last id may have been read while the bus was down: what came after it is read too.
+        if (this.resumes !== resumesBefore) void sequencer.catchUp();
         return lastId;
       }),
     };
@@ -248,7 +259,7 @@ export class Hub implements ConversationListener, PresenceAudience {
     return channel;
   }
 
-  private startSequencer(roomId: number, channel: RoomChannel, lastId: number): void {
+  private startSequencer(roomId: number, channel: RoomChannel, lastId: number): RoomSequencer {
     const sequencer = new RoomSequencer(lastId, {
       fetchAfter: (afterId) => this.deps.feed.messagesAfter(roomId, afterId, GAP_FILL_PAGE),
       deliver: (event) => this.fanOut(channel, event),
@@ -256,6 +267,7 @@ export class Hub implements ConversationListener, PresenceAudience {
     });
     channel.sequencer = sequencer;
     for (const event of channel.early.splice(0)) sequencer.push(event);
+    return sequencer;
   }
 
   private closeChannel(roomId: number, channel: RoomChannel): void {

@@ -14,6 +14,7 @@ export class RoomSequencer {
   /** Early events, by the id of the message they wait for. */
   private readonly waiting = new Map<number, RoomEvent>();
   private gapTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(
     private lastId: number,
@@ -36,16 +37,16 @@ export class RoomSequencer {
     }
   }
 
-  /** The bus may have lost events (it was down): delivers what the store has after the last. */
+  /**
+   * The bus may have lost events (it was down): delivers what the store has after the last, page
+   * after page while the store has events the bus did not bring.
+   */
   async catchUp(): Promise<void> {
-    clearTimeout(this.gapTimer);
-    for (let before = -1; before !== this.lastId; ) {
-      before = this.lastId;
-      await this.fillGap();
-    }
+    while (!this.closed && (await this.fillGap()) > 0) {}
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.gapTimer);
     this.waiting.clear();
   }
@@ -66,16 +67,25 @@ export class RoomSequencer {
     }
   }
 
-  /** The message a waiting event needs never came over the bus: read it from the store. */
-  private async fillGap(): Promise<void> {
+  /**
+   * The message a waiting event needs never came over the bus: read it from the store. Returns
+   * how many stored events it delivered that the bus had not brought meanwhile.
+   */
+  private async fillGap(): Promise<number> {
+    if (this.closed) return 0;
+    clearTimeout(this.gapTimer);
     this.gapTimer = undefined;
+    let fromStore = 0;
     try {
       const page = await this.deps.fetchAfter(this.lastId);
+      if (this.closed) return 0;
       // Read after the store answered: an event that came meanwhile carries its acknowledgement.
       const waitingById = new Map([...this.waiting.values()].map((event) => [event.id, event]));
       for (const stored of page) {
+        if (stored.id <= this.lastId) continue;
         // A waiting event carries the sender's acknowledgement: prefer it to the stored copy.
-        if (stored.id > this.lastId) this.emit(waitingById.get(stored.id) ?? stored);
+        this.emit(waitingById.get(stored.id) ?? stored);
+        fromStore++;
       }
     } catch {
       // The store is unreachable: retry on the next timer; receivers can catch up with after=.
@@ -87,5 +97,6 @@ export class RoomSequencer {
     if (this.waiting.size > 0) {
       this.gapTimer ??= setTimeout(() => void this.fillGap(), this.deps.gapWaitMs);
     }
+    return fromStore;
   }
 }

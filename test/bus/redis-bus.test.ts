@@ -2,12 +2,19 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
 import { type BusLog, openRedisBus } from '../../src/bus/redis-bus.js';
 import type { Bus, BusListener, RoomEvent } from '../../src/domain/bus.js';
 import type { ReadMoved, RoomCreated } from '../../src/domain/conversation-events.js';
 import type { TypingSignal } from '../../src/domain/typing.js';
 import { REDIS_URL, redisSkip } from '../helpers/cluster.js';
-import { freePort } from '../helpers/redis-server.js';
+import {
+  freePort,
+  type PrivateRedis,
+  redisServerSkip,
+  startRedisServer,
+} from '../helpers/redis-server.js';
+import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 const quietLog: BusLog = { warn() {}, info() {} };
 
@@ -45,7 +52,12 @@ class Recorder implements BusListener {
     this.wake?.();
   }
 
-  onResumed(): void {}
+  resumed = 0;
+
+  onResumed(): void {
+    this.resumed += 1;
+    this.wake?.();
+  }
 
   /** Resolves once `done()` holds; fails the test after 5 s. */
   async until(done: () => boolean): Promise<void> {
@@ -200,5 +212,74 @@ describe('redis bus without a reachable Redis', () => {
     assert.deepEqual(heard.sessionsEnded, ['key']);
     await assert.rejects(bus.ping());
     await bus.close();
+  });
+});
+
+describe('redis bus across an outage', { skip: redisSkip || redisServerSkip }, () => {
+  let redis: PrivateRedis;
+  let one: Bus;
+  let two: Bus;
+  const heardByTwo = new Recorder();
+  before(async () => {
+    redis = await startRedisServer();
+    const open = () => openRedisBus({ url: redis.url, channelPrefix: 'outage:', log: quietLog });
+    [one, two] = await Promise.all([open(), open()]);
+    one.listen(new Recorder());
+    two.listen(heardByTwo);
+    await Promise.all([two.subscribe(1), two.subscribe(2)]);
+  });
+  after(async () => {
+    await Promise.all([one?.close(), two?.close()]);
+    await redis?.stop();
+  });
+
+  test('resumed is told once the subscriptions are live again', async () => {
+    const raw = new Redis(redis.url, { lazyConnect: true });
+    await redis.stop();
+    await redis.start();
+    await heardByTwo.until(() => heardByTwo.resumed > 0);
+    await raw.connect();
+    const [, subscribers] = (await raw.pubsub('NUMSUB', 'outage:room:1')) as [string, number];
+    assert.equal(Number(subscribers), 1);
+    raw.disconnect();
+  });
+});
+
+describe('redis bus on a node cut off from Redis while the others are not', {
+  skip: redisSkip,
+}, () => {
+  let proxy: TcpProxy;
+  let cutOff: Bus;
+  let other: Bus;
+  const heard = new Recorder();
+  before(async () => {
+    const { hostname, port } = new URL(REDIS_URL as string);
+    proxy = await TcpProxy.start(hostname, Number(port));
+    const channelPrefix = `test:${process.pid}:${randomBytes(4).toString('hex')}:`;
+    const open = (url: string) => openRedisBus({ url, channelPrefix, log: quietLog });
+    [cutOff, other] = await Promise.all([
+      open(`redis://127.0.0.1:${proxy.port}`),
+      open(REDIS_URL as string),
+    ]);
+    cutOff.listen(new Recorder());
+    other.listen(heard);
+    await Promise.all([other.subscribe(1), other.subscribe(2)]);
+  });
+  after(async () => {
+    await Promise.all([cutOff?.close(), other?.close()]);
+    await proxy?.cut();
+  });
+
+  test("each room's last message it could not publish is published once it is back", async () => {
+    await proxy.cut();
+    // Once the client has seen its connection go: a publish then fails at once, unsent.
+    await settle();
+    const missed = [roomEvent(1, 20), roomEvent(1, 21), roomEvent(2, 30)];
+    for (const event of missed) cutOff.publish(event);
+    await proxy.resume();
+    const heardIds = () => heard.events.map((event) => event.id);
+    await heard.until(() => heardIds().includes(21) && heardIds().includes(30));
+    await settle();
+    assert.deepEqual(heardIds().slice(-2), [21, 30], 'the last of each room, in order');
   });
 });

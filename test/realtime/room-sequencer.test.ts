@@ -152,6 +152,40 @@ describe('RoomSequencer', () => {
     assert.deepEqual(deliveredIds(), []);
   });
 
+  test('catching up in a busy room stops once the store has nothing the bus did not bring', async () => {
+    stored = [event(10, 0), event(14, 10), event(15, 14)];
+    let release!: () => void;
+    fetchGate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const catchingUp = sequencer.catchUp();
+    // While the store is read, the bus brings what it has, and more.
+    sequencer.push(event(14, 10));
+    sequencer.push(event(15, 14));
+    stored.push(event(16, 15));
+    sequencer.push(event(16, 15));
+    release();
+    await catchingUp;
+    assert.deepEqual(deliveredIds(), [14, 15, 16]);
+    assert.deepEqual(fetches, [10], 'one read: everything it found had come');
+  });
+
+  test('a sequencer closed while catching up reads nothing more', async () => {
+    pageSize = 1;
+    let release!: () => void;
+    fetchGate = new Promise((resolve) => {
+      release = resolve;
+    });
+    const catchingUp = sequencer.catchUp();
+    sequencer.close();
+    release();
+    await catchingUp;
+    mock.timers.tick(10 * GAP_WAIT_MS);
+    await settle();
+    assert.deepEqual(fetches, [10]);
+    assert.deepEqual(deliveredIds(), []);
+  });
+
   test('a closed sequencer reads nothing more', async () => {
     sequencer.push(event(15, 14));
     sequencer.close();
