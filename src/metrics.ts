@@ -14,6 +14,12 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    refusedRequests: new Counter({
+      name: 'http_requests_refused_total',
+      help: 'Requests answered before routing and closed (not valid HTTP, headers too large, too slow), by code',
+      labelNames: ['code'] as const,
+      registers,
+    }),
     openSockets: new Gauge({
       name: 'websocket_connections_open',
       help: 'Open WebSocket connections',

@@ -47,10 +47,11 @@ function sendError(reply: FastifyReply, error: AppError): FastifyReply {
 /** A socket of Node's HTTP server, with the response it is writing, if any. */
 type HttpSocket = Duplex & { _httpMessage?: { headersSent: boolean } | null };
 
-/** What a request that broke off before it reached Fastify is answered. */
-function clientErrorAnswer(code: string | undefined): AppError {
-  if (code === 'HPE_HEADER_OVERFLOW') return new AppError('headers_too_large');
-  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError('request_timeout');
+/** What a request Node's parser gave up on is answered; undefined when the client left. */
+export function clientErrorAnswer(error: Error & { code?: string }): AppError | undefined {
+  if (error.code === 'ECONNRESET') return undefined;
+  if (error.code === 'HPE_HEADER_OVERFLOW') return new AppError('headers_too_large');
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new AppError('request_timeout');
   return new AppError('bad_request', 'the request is not valid HTTP');
 }
 
@@ -60,10 +61,9 @@ function clientErrorAnswer(code: string | undefined): AppError {
  * a second response would follow the first on the wire. Node's own handler checks the same.
  */
 function answerClientError(error: Error & { code?: string }, socket: HttpSocket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  if (socket.writable && !socket._httpMessage?.headersSent) {
-    socket.write(rawErrorResponse(clientErrorAnswer(error.code)));
-  }
+  const answer = clientErrorAnswer(error);
+  if (!answer || socket.destroyed) return;
+  if (socket.writable && !socket._httpMessage?.headersSent) socket.write(rawErrorResponse(answer));
   socket.destroy(error);
 }
 

@@ -5,7 +5,7 @@ import { UnavailableError } from '../errors.js';
 import { API_HEADERS } from '../response-headers.js';
 import { useSessions } from './auth.js';
 import { useJsonBodies } from './body.js';
-import { errorServerOptions, useErrorHandler } from './error-handler.js';
+import { clientErrorAnswer, errorServerOptions, useErrorHandler } from './error-handler.js';
 import { loggerOptions } from './logging.js';
 import { answerOtherMethods, recordRoutes } from './method-not-allowed.js';
 import { useOpenApi } from './openapi.js';
@@ -50,6 +50,14 @@ function useApiHeaders(app: FastifyInstance): void {
   });
 }
 
+/** Requests refused by Node's parser never reach a route: counted here, slowloris included. */
+function countRefusedRequests(app: FastifyInstance, services: HttpServices): void {
+  app.server.on('clientError', (error: Error & { code?: string }) => {
+    const answer = clientErrorAnswer(error);
+    if (answer) services.metrics.refusedRequests.inc({ code: answer.code });
+  });
+}
+
 function refuseWhileClosing(app: FastifyInstance): void {
   let closing = false;
   app.addHook('preClose', async () => {
@@ -87,6 +95,7 @@ export async function buildHttpServer(
   useErrorHandler(app);
   useSessions(app);
   useRequestMetrics(app, services);
+  countRefusedRequests(app, services);
   useApiHeaders(app);
   refuseWhileClosing(app);
 

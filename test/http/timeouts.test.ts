@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { metric } from '../helpers/observe.js';
 import { parseRaw } from '../helpers/raw-http.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -76,5 +77,12 @@ describe('requests that arrive too slowly', () => {
     assert.equal(reply.status, 408);
     assert.deepEqual(reply.body, { error: { code: 'request_timeout' } });
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+  });
+
+  test('both are counted on /metrics, by code', async () => {
+    assert.equal(
+      await metric(server.url, 'http_requests_refused_total{code="request_timeout"}'),
+      2,
+    );
   });
 });
